@@ -1,0 +1,3 @@
+from policysearch.cli import main
+
+main()

@@ -1,0 +1,182 @@
+"""The `policysearch` command: thin wrappers over the library (which never imports this)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from policysearch.settings import Settings
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _settings(**overrides) -> Settings:
+    return Settings.load(**overrides)
+
+
+index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path),
+                            default=None, help=Settings.help("index_dir"))
+
+
+@click.group()
+@click.version_option(package_name="policysearch")
+def main() -> None:
+    """Full-text search for Chinese policy news."""
+
+
+@main.command("index")
+@click.argument("corpus_dir", type=click.Path(path_type=Path))
+@index_option
+@click.option("--rebuild", is_flag=True, help="build from scratch (the old index stays usable meanwhile)")
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+def index_cmd(corpus_dir: Path, index_dir: Path | None, rebuild: bool, as_json: bool) -> None:
+    """Index every supported file under CORPUS_DIR; re-runs update only what changed.
+
+    Example: policysearch index corpus/
+    """
+    from policysearch import index
+
+    settings = _settings(index_dir=index_dir)
+    if not corpus_dir.is_dir():
+        _fail(f"no such corpus directory: {corpus_dir}")
+    show_progress = sys.stderr.isatty() and not as_json
+    try:
+        summary = index.update(corpus_dir, settings, rebuild=rebuild,
+                               progress=_progress_bar() if show_progress else None)
+    except index.IndexError_ as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_summary_text(summary))
+
+
+def _progress_bar():
+    state = {}
+
+    def progress(done: int, total: int, name: str) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files",
+                   err=True, nl=done >= total)
+        state["done"] = done
+
+    return progress
+
+
+def _summary_text(s: dict) -> str:
+    f, a = s["files"], s["articles"]
+    lines = [
+        f"files: {f['added']} added, {f['updated']} updated, {f['deleted']} deleted, "
+        f"{f['unchanged']} unchanged, {f['failed']} failed",
+        f"articles: {a['added']} added, {a['updated']} updated, {a['deleted']} deleted, "
+        f"{a['total']} in the index",
+    ]
+    lines += [f"  {e['file']}: {e['reason']}" for e in s["errors"]]
+    lines.append(f"took {s['took_s']:.1f} s")
+    return "\n".join(lines)
+
+
+@main.command("inspect")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print a JSON list of article documents")
+def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Parse corpus files (or every supported file under a directory) without indexing.
+
+    Example: policysearch inspect corpus/newspaper --json
+    """
+    from policysearch import readers
+    from policysearch.ingest import ingest_file
+
+    out = []
+    for path in paths:
+        if not path.exists():
+            click.echo(f"{path}: no such file or directory", err=True)
+            continue
+        root = path if path.is_dir() else path.parent
+        files = readers.scan(root).files if path.is_dir() else [path]
+        for file in files:
+            try:
+                articles, problems = ingest_file(file, root)
+            except readers.ReadError as exc:
+                click.echo(f"{file}: {exc}", err=True)
+                continue
+            for problem in problems:
+                click.echo(f"{file}: {problem}", err=True)
+            out.extend(articles)
+    if as_json:
+        click.echo(json.dumps([a.to_dict() for a in out], ensure_ascii=False, indent=2))
+        return
+    for a in out:
+        click.echo(f"== {a.title}  [{a.file}]")
+        for key, value in a.to_dict(with_body=False).items():
+            if value not in (None, [], "") and key != "title":
+                click.echo(f"   {key}: {value}")
+        click.echo(f"   body: {a.body[:200]}{'…' if len(a.body) > 200 else ''}")
+
+
+@main.command("search")
+@click.argument("query")
+@index_option
+@click.option("--province", multiple=True, help="filter by province (repeatable, ORed)")
+@click.option("--industry", multiple=True, help="filter by industry (repeatable, ORed)")
+@click.option("--from", "date_from", help="earliest date: YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--to", "date_to", help="latest date: YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--page", type=int, default=1)
+@click.option("--per-page", type=int, default=10)
+@click.option("--json", "as_json", is_flag=True, help="print the search result document")
+def search_cmd(query, index_dir, province, industry, date_from, date_to, sort, page, per_page,
+               as_json) -> None:
+    """Search the index.
+
+    Example: policysearch search '"新型工业化" 四川' --province 四川 --from 2024
+    """
+    from policysearch import search
+
+    settings = _settings(index_dir=index_dir)
+    try:
+        request = search.SearchRequest.from_params(
+            q=query, province=list(province), industry=list(industry), date_from=date_from,
+            date_to=date_to, sort=sort, page=page, per_page=per_page)
+        result = search.search(settings.index_dir, request)
+    except search.SearchError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result['total']} results ({result['took_ms']:.1f} ms), page {result['page']}")
+    for n, hit in enumerate(result["hits"], start=(result["page"] - 1) * result["per_page"] + 1):
+        meta = " · ".join(x for x in [hit.get("date"), hit.get("source"),
+                                       " ".join(hit.get("provinces") or [])] if x)
+        click.echo(f"{n:3}. {hit['title']}  [{meta}]")
+        click.echo(f"     {_plain(hit['snippet'])}")
+
+
+def _plain(snippet: str) -> str:
+    import html
+    return html.unescape(snippet.replace("<mark>", "[").replace("</mark>", "]"))
+
+
+@main.command("serve")
+@index_option
+@click.option("--host", default=None, help=Settings.help("host"))
+@click.option("--port", type=int, default=None, help=Settings.help("port"))
+def serve_cmd(index_dir, host, port) -> None:
+    """Serve the web UI and JSON API (waitress, 127.0.0.1:5000 by default).
+
+    Example: policysearch serve --port 8080
+    """
+    from waitress import serve
+
+    from policysearch.web import create_app
+
+    settings = _settings(index_dir=index_dir, host=host, port=port)
+    app = create_app({"SETTINGS": settings})
+    click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
+    serve(app, host=settings.host, port=settings.port, threads=8)

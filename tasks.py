@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Set up and run policysearch with nothing but Python 3.11.
+
+    python3 tasks.py run    # venv + install, index corpus/, serve http://127.0.0.1:5000
+    python3 tasks.py test   # venv + install (with test extras and Chromium), run the test suite
+
+Both create `.venv/` beside this file on first use and reuse it afterwards.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def sh(*cmd: str | Path, check: bool = True) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
+
+
+def ensure_venv(extras: str = "") -> None:
+    if not (BIN / "python").exists():
+        sh(sys.executable, "-m", "venv", VENV)
+        sh(BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip")
+    target = f".{extras}" if not extras else f".[{extras}]"
+    sh(BIN / "python", "-m", "pip", "install", "-q", "-e", target)
+
+
+def ensure_chromium() -> None:
+    """Install Debian's Chromium for the browser tests when we can (root on Debian)."""
+    if CHROMIUM.exists() or not shutil.which("apt-get"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        print("note: /usr/bin/chromium is missing and we are not root; browser tests will skip")
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-q"], check=False, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"],
+                   check=False, env=env)
+
+
+def run(args: list[str]) -> int:
+    ensure_venv()
+    cli = BIN / "policysearch"
+    sh(cli, "index", "corpus")
+    return sh(cli, "serve", *args, check=False)
+
+
+def test(args: list[str]) -> int:
+    ensure_venv("test")
+    ensure_chromium()
+    return sh(BIN / "python", "-m", "pytest", *args, check=False)
+
+
+def main() -> int:
+    commands = {"run": run, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
