@@ -1,0 +1,46 @@
+"""Shared fixtures: real state in temp dirs (a copy of corpus/, a real index on disk)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+SHARED = REPO.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, or skip the test when this clone has no ../shared beside it."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs ../shared/{'/'.join(parts)} (not present beside this clone)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings_factory(tmp_path_factory):
+    from policysearch.settings import Settings
+
+    cache = tmp_path_factory.mktemp("cache")
+
+    def make(index_dir: Path) -> Settings:
+        return Settings.load(environ={}, index_dir=index_dir, cache_dir=cache, workers=2)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def indexed_corpus(tmp_path_factory, settings_factory):
+    """The repo's demo corpus copied to a temp dir and indexed once per test session.
+
+    Yields (corpus_dir, settings, summary)."""
+    from policysearch import index
+
+    base = tmp_path_factory.mktemp("demo")
+    corpus = base / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = settings_factory(base / "index")
+    summary = index.update(corpus, settings)
+    return corpus, settings, summary
