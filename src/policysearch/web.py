@@ -1,0 +1,495 @@
+"""The web front end: search pages, article pages and their machine-readable twins.
+
+Request -> page, in three steps, the same for every route:
+
+1. The query string is turned into a typed `search.SearchRequest` at the edge
+   (`_search_request`); a bad value raises `search.ParamError`, which the one error handler
+   turns into a 400 naming the parameter.
+2. The search backend answers with plain data (the contract's search document). It opens
+   the index on every call, so a finished `policysearch index` run shows without a restart.
+3. The HTML page, `.json`, `.atom` and `.csv` twins all render that same document. For the
+   HTML page a view-model adds what templates need (facets as plain data in the Datasette
+   style: `value`, `count`, `selected`, `toggle_url`; chips; pagination), so templates only
+   loop and never compute URLs.
+
+Escaping: Jinja autoescapes everything. The only HTML we pass through unescaped is what the
+renderer produced (snippets, `title_html`, `body_html`: escaped text plus `<mark>`), and even
+that only after `_trusted` has checked it holds no other tag.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
+
+from policysearch import search as backend
+from policysearch.settings import Settings
+
+PER_PAGE_DEFAULT = 10
+PER_PAGE_MAX = 100
+CSV_MAX_ROWS = 1000      # the CSV export stops here; the page and a header say so
+FEED_SIZE = 30           # entries in an Atom feed: the newest results of the search
+FACETS = ("province", "industry", "year", "doc_type")
+FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种"}
+DATE_FROM_LABELS = {"metadata": "文件元数据", "filename": "文件名", "text": "正文"}
+TILE_LEVELS = 5          # shades of the province tile map besides "none"
+
+ui = Blueprint("ui", __name__)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """The app factory. test_config may hold SETTINGS (a Settings) and/or INDEX_DIR."""
+    app = Flask(__name__, template_folder="templates", static_folder="static")
+    test_config = dict(test_config or {})
+    settings = test_config.pop("SETTINGS", None) or Settings.load()
+    if test_config.get("INDEX_DIR"):
+        settings = replace(settings, index_dir=Path(test_config["INDEX_DIR"]))
+    app.config.from_mapping(SETTINGS=settings, CSV_MAX_ROWS=CSV_MAX_ROWS, FEED_SIZE=FEED_SIZE,
+                            JSON_SORT_KEYS=False)
+    app.config.update(test_config)
+    app.config["INDEX_DIR"] = settings.index_dir
+    app.json.ensure_ascii = False        # Chinese stays readable in the JSON twins
+    app.json.sort_keys = False
+    app.register_blueprint(ui)
+    app.register_error_handler(Exception, _handle_error)
+    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, PER_PAGE_MAX=PER_PAGE_MAX)
+    app.jinja_env.filters.update(atom_date=_atom_date, as_html_text=_as_html_text)
+    return app
+
+
+def _index_dir() -> Path:
+    return Path(current_app.config["INDEX_DIR"])
+
+
+# --- Parameters: query string -> typed request (the edge) ------------------------------------
+
+def _int_param(name: str, default: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", raw):
+        raise backend.ParamError(name, f"须为正整数，收到的是“{raw}”")
+    value = int(raw)
+    if value < 1:
+        raise backend.ParamError(name, f"须不小于 1，收到的是 {value}")
+    return value
+
+
+def _params() -> dict[str, Any]:
+    """The request's search parameters, normalised (blank values dropped, per_page capped)."""
+    args = request.args
+    return {
+        "q": args.get("q", "").strip(),
+        "province": _unique(args.getlist("province")),
+        "industry": _unique(args.getlist("industry")),
+        "from": args.get("from", "").strip() or None,
+        "to": args.get("to", "").strip() or None,
+        "sort": args.get("sort", "").strip() or "relevance",
+        "page": _int_param("page", 1),
+        "per_page": min(_int_param("per_page", PER_PAGE_DEFAULT), PER_PAGE_MAX),
+    }
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in values if v.strip()))
+
+
+def _search_request(p: dict[str, Any], **overrides):
+    p = {**p, **overrides}
+    return backend.SearchRequest.from_params(
+        q=p["q"], province=p["province"], industry=p["industry"], date_from=p["from"],
+        date_to=p["to"], sort=p["sort"], page=p["page"], per_page=p["per_page"])
+
+
+def _blank_params(q: str | None = None) -> dict[str, Any]:
+    return {"q": q or "", "province": [], "industry": [], "from": None, "to": None,
+            "sort": "relevance", "page": 1, "per_page": PER_PAGE_DEFAULT}
+
+
+def _is_blank(p: dict[str, Any]) -> bool:
+    return not (p["q"] or p["province"] or p["industry"] or p["from"] or p["to"])
+
+
+# --- URLs: every link on a page is computed here, never in templates -------------------------
+
+def search_url(p: dict[str, Any], endpoint: str = "ui.search_page", **changes) -> str:
+    """URL of the search with `changes` applied; defaults are left out to keep links short."""
+    p = {**p, **changes}
+    args = {k: v for k, v in p.items() if v not in (None, "", [])}
+    if args.get("sort") == "relevance":
+        args.pop("sort")
+    if args.get("page") == 1:
+        args.pop("page")
+    if args.get("per_page") == PER_PAGE_DEFAULT:
+        args.pop("per_page")
+    return url_for(endpoint, **args)
+
+
+def _toggle(values: list[str], value: str) -> list[str]:
+    return [v for v in values if v != value] if value in values else [*values, value]
+
+
+# --- View-model: the search document plus what the templates need ----------------------------
+
+def facet_view(name: str, buckets: list[dict], p: dict[str, Any]) -> list[dict]:
+    """One facet as plain data: value, count, selected, toggle_url (None: not a filter)."""
+    if name in ("province", "industry"):
+        chosen = p[name]
+        items = [{**b, "selected": b["value"] in chosen} for b in buckets]
+        # a chosen value with no hits left still shows, so it can be turned off
+        seen = {b["value"] for b in buckets}
+        items += [{"value": v, "count": 0, "selected": True} for v in chosen if v not in seen]
+        for item in items:
+            item["toggle_url"] = search_url(p, page=1, **{name: _toggle(chosen, item["value"])})
+        return items
+    if name == "year":
+        items = []
+        for b in sorted(buckets, key=lambda b: str(b["value"])):
+            year = str(b["value"])
+            selected = p["from"] == year and p["to"] == year
+            url = (search_url(p, page=1, **{"from": None, "to": None}) if selected
+                   else search_url(p, page=1, **{"from": year, "to": year}))
+            items.append({**b, "value": year, "selected": selected, "toggle_url": url})
+        return items
+    return [{**b, "selected": False, "toggle_url": None} for b in buckets]
+
+
+def chips(p: dict[str, Any]) -> list[dict]:
+    """The active filters, each with the URL that removes it."""
+    out = []
+    for name in ("province", "industry"):
+        for value in p[name]:
+            out.append({"kind": FACET_LABELS[name], "label": value,
+                        "remove_url": search_url(p, page=1, **{name: _toggle(p[name], value)})})
+    if p["from"] or p["to"]:
+        label = (p["from"] if p["from"] == p["to"]
+                 else f"{p['from'] or '最早'} 至 {p['to'] or '最新'}")
+        out.append({"kind": "日期", "label": label,
+                    "remove_url": search_url(p, page=1, **{"from": None, "to": None})})
+    return out
+
+
+def year_chart(items: list[dict], width: int = 240, height: int = 96) -> dict:
+    """Bars for the year facet, as numbers the SVG template only places."""
+    if not items:
+        return {"bars": [], "width": width, "height": height}
+    top = max(i["count"] for i in items) or 1
+    slot = min(width / len(items), 36.0)      # a few years get slim bars, not wide slabs
+    left = (width - slot * len(items)) / 2
+    plot = height - 18  # room for the year labels below the bars
+    bars = []
+    for n, item in enumerate(items):
+        h = max(2.0, plot * item["count"] / top)
+        bars.append({**item, "x": round(left + n * slot + slot * 0.12, 1), "w": round(slot * 0.76, 1),
+                     "y": round(plot - h, 1), "h": round(h, 1), "cx": round(left + n * slot + slot / 2, 1),
+                     "label": item["value"][-2:] if len(items) > 8 else item["value"]})
+    return {"bars": bars, "width": width, "height": height, "label_y": height - 4}
+
+
+def tile_map(items: list[dict]) -> dict:
+    """Province tiles in their rough place on a grid, each shaded by its count."""
+    by_value = {i["value"]: i for i in items}
+    top = max((i["count"] for i in items), default=0)
+    tiles = []
+    for name, row, col in _tile_layout():
+        item = by_value.get(name, {"count": 0, "selected": False, "toggle_url": None})
+        count = item["count"]
+        level = 0 if not count else 1 + min(TILE_LEVELS - 1, int((TILE_LEVELS - 1) * math.sqrt(count / top)))
+        tiles.append({"name": name, "row": row + 1, "col": col + 1, "count": count,
+                      "level": level, "selected": item["selected"],
+                      "url": item["toggle_url"] if count or item["selected"] else None})
+    return {"tiles": tiles, "rows": max(t["row"] for t in tiles), "cols": max(t["col"] for t in tiles)}
+
+
+_TILES: list[tuple[str, int, int]] | None = None
+
+
+def _tile_layout() -> list[tuple[str, int, int]]:
+    """(province, row, col) from data/tilemap.tsv; read once, it never changes while running."""
+    global _TILES
+    if _TILES is None:
+        path = Path(__file__).parent / "data" / "tilemap.tsv"
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+        _TILES = [(name, int(row), int(col)) for name, row, col in rows[1:]]
+    return _TILES
+
+
+def pagination(result: dict, p: dict[str, Any]) -> dict:
+    pages = max(1, math.ceil(result["total"] / result["per_page"]))
+    page = result["page"]
+    window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    links, last = [], 0
+    for n in window:
+        if n - last > 1:
+            links.append({"gap": True})
+        links.append({"n": n, "url": search_url(p, page=n), "current": n == page})
+        last = n
+    return {"pages": pages, "page": page, "links": links if pages > 1 else [],
+            "prev": search_url(p, page=page - 1) if page > 1 else None,
+            "next": search_url(p, page=page + 1) if page < pages else None}
+
+
+def hit_view(hit: dict, p: dict[str, Any]) -> dict:
+    return {**hit,
+            "href": url_for("ui.article_page", id=hit["id"], q=p["q"] or None),
+            "title_html": _trusted(hit.get("title_html")) or escape(hit["title"]),
+            "snippet": _trusted(hit.get("snippet")),
+            "province_links": [{"value": v, "url": search_url(p, page=1, province=_toggle(p["province"], v)
+                                                             if v not in p["province"] else p["province"])}
+                               for v in hit.get("provinces") or []],
+            "industry_links": [{"value": v, "url": search_url(p, page=1, industry=_toggle(p["industry"], v)
+                                                             if v not in p["industry"] else p["industry"])}
+                               for v in hit.get("industries") or []]}
+
+
+def suggestions(p: dict[str, Any]) -> list[dict]:
+    """For an empty result: the same search with one filter or one word less."""
+    out = [{"label": f"去掉筛选：{c['kind']} {c['label']}", "url": c["remove_url"]} for c in chips(p)]
+    words = p["q"].split()
+    if len(words) > 1:
+        for word in words:
+            rest = " ".join(w for w in words if w != word)
+            out.append({"label": f"去掉词语“{word}”", "url": search_url(p, page=1, q=rest)})
+    return out
+
+
+def search_view(result: dict, p: dict[str, Any]) -> dict:
+    facets = {name: facet_view(name, result.get("facets", {}).get(name, []), p) for name in FACETS}
+    return {
+        "result": result, "p": p,
+        "hits": [hit_view(h, p) for h in result["hits"]],
+        "facets": facets, "chips": chips(p),
+        "year_chart": year_chart(facets["year"]), "tile_map": tile_map(facets["province"]),
+        "pagination": pagination(result, p),
+        "suggestions": suggestions(p) if not result["total"] else [],
+        "sort_links": [{"label": label, "url": search_url(p, page=1, sort=key), "current": p["sort"] == key}
+                       for key, label in (("relevance", "按相关度"), ("date", "按日期"))],
+        "clear_url": search_url(_blank_params(p["q"])),
+        "exports": {"json": search_url(p, "ui.search_json"), "csv": search_url(p, "ui.search_csv", page=1),
+                    "atom": search_url(p, "ui.search_atom", page=1, sort=None, per_page=None)},
+        "first": (result["page"] - 1) * result["per_page"] + 1,
+    }
+
+
+_MARK_TAG = re.compile(r"</?mark>")
+
+
+def _trusted(html: str | None) -> Markup | None:
+    """Renderer output (escaped text + <mark>) as Markup; anything else is escaped again."""
+    if html is None:
+        return None
+    if "<" in _MARK_TAG.sub("", html):
+        return escape(html)
+    return Markup(html)
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+@ui.route("/")
+@ui.route("/search")
+def search_page():
+    p = _params()
+    if _is_blank(p):
+        return render_template("home.html", p=p, overview=_overview(p))
+    result = backend.search(_index_dir(), _search_request(p))
+    return render_template("search.html", **search_view(result, p))
+
+
+def _overview(p: dict[str, Any]) -> dict | None:
+    """Facets of the whole collection for the start page (None if the backend wants a query)."""
+    try:
+        result = backend.search(_index_dir(), _search_request(p, per_page=1))
+    except backend.ParamError:
+        return None
+    view = search_view(result, p)
+    return {"total": result["total"], "facets": view["facets"], "year_chart": view["year_chart"],
+            "tile_map": view["tile_map"]}
+
+
+@ui.route("/search.json")
+def search_json():
+    p = _params()
+    return jsonify(backend.search(_index_dir(), _search_request(p)))
+
+
+@ui.route("/search.atom")
+def search_atom():
+    p = {**_params(), "sort": "date", "page": 1}
+    result = backend.search(_index_dir(), _search_request(p, per_page=current_app.config["FEED_SIZE"]))
+    body = render_template("feed.atom.xml", result=result, p=p,
+                           hits=[hit_view(h, p) for h in result["hits"]],
+                           title=_describe(p),
+                           self_url=search_url(p, "ui.search_atom", sort=None) ,
+                           page_url=search_url(p))
+    return Response(body, mimetype="application/atom+xml")
+
+
+@ui.route("/search.csv")
+def search_csv():
+    p = {**_params(), "page": 1}
+    cap = current_app.config["CSV_MAX_ROWS"]
+    rows, total = _all_hits(p, cap)
+    out = io.StringIO()
+    out.write("\ufeff")  # a BOM, so that spreadsheet programs read the Chinese as UTF-8
+    writer = csv.writer(out)
+    columns = ["id", "title", "date", "source", "provinces", "industries", "doc_type", "issuer",
+               "doc_number", "url", "file", "score"]
+    writer.writerow(columns + ["article_url"])
+    for hit in rows:
+        values = ["、".join(hit.get(c) or []) if c in ("provinces", "industries") else hit.get(c)
+                  for c in columns]
+        writer.writerow([_csv_cell(v) for v in values]
+                        + [url_for("ui.article_page", id=hit["id"], _external=True)])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=policysearch.csv"
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["X-Result-Cap"] = str(cap)
+    return response
+
+
+def _all_hits(p: dict[str, Any], cap: int) -> tuple[list[dict], int]:
+    rows, page, total = [], 1, 0
+    while len(rows) < cap:
+        result = backend.search(_index_dir(), _search_request(p, page=page, per_page=PER_PAGE_MAX))
+        total = result["total"]
+        rows += result["hits"]
+        if not result["hits"] or len(rows) >= total:
+            break
+        page += 1
+    return rows[:cap], total
+
+
+def _csv_cell(value: Any) -> Any:
+    # a cell starting with = + - @ is a formula to a spreadsheet; quote it so it stays text
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@ui.route("/article/<id>")
+def article_page(id: str):
+    q = request.args.get("q", "").strip() or None
+    article = _article_or_404(id, q)
+    related = backend.related(_index_dir(), id, limit=5)
+    return render_template("article.html", a=article, q=q, p=_blank_params(q),
+                           title_html=_trusted(article.get("title_html")) or escape(article["title"]),
+                           body_html=_trusted(article.get("body_html")),
+                           meta=_article_meta(article),
+                           related=[{**r, "href": url_for("ui.article_page", id=r["id"])} for r in related],
+                           back_url=search_url(_blank_params(q)) if q else None,
+                           json_url=url_for("ui.article_json", id=id, q=q))
+
+
+@ui.route("/article/<id>.json")
+def article_json(id: str):
+    q = request.args.get("q", "").strip() or None
+    return jsonify(_article_or_404(id, q))
+
+
+def _article_or_404(id: str, q: str | None) -> dict:
+    article = backend.get_article(_index_dir(), id, q=q)
+    if article is None:
+        raise _NotFound(f"没有编号为 {id} 的文章")
+    return article
+
+
+def _article_meta(a: dict) -> list[dict]:
+    """The metadata table of the article page: (label, value, link) rows, empty ones left out."""
+    date = a.get("date")
+    if date and a.get("date_from"):
+        date = f"{date}（取自{DATE_FROM_LABELS.get(a['date_from'], a['date_from'])}）"
+    rows = [("日期", date, None), ("来源", a.get("source"), None), ("作者", a.get("byline"), None),
+            ("发文机关", a.get("issuer"), None), ("发文字号", a.get("doc_number"), None),
+            ("文种", a.get("doc_type"), None), ("主题分类", a.get("topic"), None)]
+    out = [{"label": label, "value": value, "links": None} for label, value, _ in rows if value]
+    for name, key in (("province", "provinces"), ("industry", "industries")):
+        if a.get(key):
+            out.append({"label": FACET_LABELS[name], "value": None,
+                        "links": [{"value": v, "url": url_for("ui.search_page", **{name: v})} for v in a[key]]})
+    out.append({"label": "语料文件", "value": a.get("file"), "links": None, "code": True})
+    return out
+
+
+@ui.route("/opensearch.xml")
+def opensearch():
+    body = render_template("opensearch.xml")
+    return Response(body, mimetype="application/opensearchdescription+xml")
+
+
+def _atom_date(date: str | None) -> str:
+    """An article date (YYYY, YYYY-MM or YYYY-MM-DD, or None) as an RFC 3339 timestamp."""
+    if not date:
+        return "1970-01-01T00:00:00Z"
+    parts = (date.split("-") + ["01", "01"])[:3]
+    return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
+
+
+def _as_html_text(html: Markup | str | None) -> str:
+    """HTML as the escaped text that Atom's type="html" wants (so the <mark>s survive as text)."""
+    return escape("".join([html or ""]))
+
+
+def _describe(p: dict[str, Any]) -> str:
+    parts = [p["q"]] if p["q"] else []
+    parts += p["province"] + p["industry"]
+    if p["from"] or p["to"]:
+        parts.append(f"{p['from'] or ''}–{p['to'] or ''}")
+    return " · ".join(parts) or "全部文章"
+
+
+# --- Errors: one handler, answering in the format asked for -----------------------------------
+
+class _NotFound(HTTPException):
+    code = 404
+
+
+ERROR_TITLES = {400: "请求参数有误", 404: "找不到页面", 405: "不支持该请求方法",
+                500: "服务器出错了", 503: "索引暂不可用"}
+
+
+def _handle_error(exc: Exception):
+    status, message, param = _classify(exc)
+    if request.path.endswith(".json") or _wants_json():
+        body = {"error": message, "status": status}
+        if param:
+            body["param"] = param
+        return jsonify(body), status
+    return render_template("error.html", status=status, title=ERROR_TITLES.get(status, "出错了"),
+                           message=message, param=param), status
+
+
+def _classify(exc: Exception) -> tuple[int, str, str | None]:
+    """(status, one-line message for the user, parameter name) for any exception."""
+    if isinstance(exc, backend.ParamError):
+        return 400, f"参数 {exc.param} 有误：{_reason(exc)}", exc.param
+    if isinstance(exc, backend.IndexUnavailable):
+        current_app.logger.warning("index unavailable: %s", exc)
+        return 503, "搜索索引不存在或无法读取。请先运行 policysearch index 建立索引，完成后刷新本页即可。", None
+    if isinstance(exc, backend.SearchError):
+        return 400, f"无法执行该查询：{exc}", getattr(exc, "param", None)
+    if isinstance(exc, HTTPException):
+        messages = {404: "您要找的页面不存在。", 405: "该地址不支持这种请求方法。"}
+        message = exc.description if isinstance(exc, _NotFound) else messages.get(exc.code, exc.name)
+        return exc.code or 500, message, None
+    current_app.logger.exception("unhandled error on %s", request.path)
+    return 500, "处理请求时发生意外错误，已记录在服务器日志中。请稍后重试。", None
+
+
+def _reason(exc: Exception) -> str:
+    """The message of a ParamError, without the parameter name if it already starts with it."""
+    text = str(exc.args[-1]) if exc.args else str(exc)
+    return re.sub(rf"^{re.escape(exc.param)}\s*[:：]\s*", "", text)
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
