@@ -1,0 +1,458 @@
+"""The index on disk: Whoosh segments built in parallel, updated incrementally.
+
+Layout of the index directory:
+
+    CURRENT        name of the live generation directory (replaced atomically)
+    LOCK           held (flock) by the one writer; holds its pid for the error message
+    gen-NNNN/      a Whoosh index, plus manifest.json (file -> fingerprint, article count)
+                   and analysis.json (the analysis stamp the tokens were made with)
+
+`update` fingerprints every corpus file, re-ingests only added and changed files, deletes
+the documents of changed and deleted files, and commits once. `--rebuild` (or an index made
+with another analysis) builds a new generation beside the live one and switches CURRENT
+only when it is complete, so searches keep working on the old one meanwhile.
+
+Speed: segmentation is the costly part, so ingestion (read + tag), analysis and posting
+writing all happen in worker processes, each filling its own Whoosh segment; the parent
+only distributes files and commits the segments together (Whoosh's MpWriter idea without
+its pickling of every document through temp files). Fields take pre-analysed token lists
+(`_Tokens.index`) so Whoosh's per-token analyzer chain never runs.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import multiprocessing
+import os
+import queue as queue_mod
+import shutil
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from whoosh import columns, fields, formats, index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from policysearch import analysis, readers
+from policysearch.article import Article
+from policysearch.ingest import ingest_file
+from policysearch.settings import Settings
+
+CURRENT = "CURRENT"
+LOCK = "LOCK"
+MANIFEST = "manifest.json"
+STAMP = "analysis.json"
+TITLE_BOOST = 3.0
+WRITER_LIMIT_MB = 384        # per worker: fewer, larger sorted runs of postings
+
+
+class IndexError_(Exception):
+    """A run-level failure: the index run could not complete."""
+
+
+class IndexLocked(IndexError_):
+    pass
+
+
+class CorpusMissing(IndexError_):
+    pass
+
+
+class IndexWriteError(IndexError_):
+    pass
+
+
+# -- schema -------------------------------------------------------------------------------
+
+class _Tokens(fields.FieldType):
+    """A positional text field fed with token lists made by `analysis`.
+
+    Positions are list indexes; `analysis.GAP` entries take a position but are not indexed,
+    so phrases cannot match across them."""
+
+    def __init__(self, field_boost: float = 1.0):
+        self.format = formats.Positions(field_boost=field_boost)
+        self.analyzer = None
+        self.scorable = True
+        self.stored = False
+        self.unique = False
+        self.vector = None
+        self.column_type = None
+
+    def index(self, value, **kwargs):
+        positions = defaultdict(list)
+        for pos, token in enumerate(value):
+            if token:
+                positions[token].append(pos)
+        boost = self.format.field_boost
+        for token, poslist in positions.items():
+            yield token.encode("utf-8"), len(poslist), len(poslist) * boost, _encode(poslist)
+
+    def tokenize(self, value, **kwargs):  # pragma: no cover - never analysed by Whoosh
+        raise NotImplementedError("_Tokens fields take pre-analysed token lists")
+
+
+_encode_positions = formats.Positions().encode
+_single_position: dict[int, bytes] = {}
+
+
+def _encode(poslist: list[int]) -> bytes:
+    """Whoosh's position encoding, cached for the common one-occurrence case."""
+    if len(poslist) == 1:
+        pos = poslist[0]
+        encoded = _single_position.get(pos)
+        if encoded is None:
+            encoded = _single_position[pos] = _encode_positions(poslist)
+        return encoded
+    return _encode_positions(poslist)
+
+
+def make_schema() -> fields.Schema:
+    return fields.Schema(
+        id=fields.ID(unique=True),
+        file=fields.ID(),
+        title_w=_Tokens(TITLE_BOOST), body_w=_Tokens(),
+        title_b=_Tokens(TITLE_BOOST), body_b=_Tokens(),
+        province=fields.KEYWORD(), industry=fields.KEYWORD(),
+        year=fields.ID(), doc_type=fields.ID(), source=fields.ID(),
+        datekey=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        article=fields.STORED(),
+    )
+
+
+def date_key(date: str | None) -> int:
+    """YYYY-MM-DD / YYYY-MM / YYYY as a sortable int (missing parts are 0)."""
+    if not date:
+        return 0
+    parts = (date.split("-") + ["0", "0"])[:3]
+    try:
+        year, month, day = (int(p) for p in parts)
+    except ValueError:
+        return 0
+    return year * 10000 + month * 100 + day
+
+
+def document(article: Article) -> dict:
+    """The Whoosh document for one article: tokens, facets and the stored article."""
+    doc = analysis.analyse(article.title, article.body)
+    doc.update(
+        id=article.id, file=article.file, article=article.to_dict(),
+        province=list(article.provinces), industry=list(article.industries),
+        datekey=date_key(article.date),
+    )
+    for name, value in (("year", article.year), ("doc_type", article.doc_type),
+                        ("source", article.source)):
+        if value:
+            doc[name] = value
+    return doc
+
+
+# -- generations, lock, manifest ----------------------------------------------------------
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation directory, or None when there is no index yet."""
+    try:
+        name = (Path(index_dir) / CURRENT).read_text("utf-8").strip()
+    except OSError:
+        return None
+    gen = Path(index_dir) / name
+    return gen if name and gen.is_dir() else None
+
+
+def _new_generation(index_dir: Path) -> Path:
+    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
+    gen = index_dir / f"gen-{max(numbers, default=0) + 1:04d}"
+    gen.mkdir()
+    return gen
+
+
+def _switch(index_dir: Path, gen: Path) -> None:
+    tmp = index_dir / f"{CURRENT}.tmp"
+    tmp.write_text(gen.name + "\n", "utf-8")
+    os.replace(tmp, index_dir / CURRENT)
+
+
+def _drop_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Remove generations other than `keep` (the live one and the one before it, which a
+    long-running searcher may still have open)."""
+    for gen in index_dir.glob("gen-*"):
+        if gen.name not in keep:
+            shutil.rmtree(gen, ignore_errors=True)
+
+
+class _WriterLock:
+    """One writer at a time: an flock on index_dir/LOCK, released by the OS if we die."""
+
+    def __init__(self, index_dir: Path):
+        self.path = index_dir / LOCK
+        self.fd: int | None = None
+
+    def __enter__(self):
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise IndexLocked(f"index is locked by pid {holder}") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc):
+        os.ftruncate(self.fd, 0)
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+def _read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    os.replace(tmp, path)
+
+
+# -- building segments --------------------------------------------------------------------
+
+class _SegmentBuilder:
+    """Ingests files into one new Whoosh segment (one per worker process)."""
+
+    def __init__(self, gen: Path, corpus_dir: Path):
+        ix = whoosh_index.open_dir(str(gen))
+        self.writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+        self.corpus_dir = corpus_dir
+
+    def add_file(self, rel: str, path: str, fingerprint: str) -> dict:
+        result = {"file": rel, "fingerprint": fingerprint, "articles": 0,
+                  "problems": [], "error": None}
+        try:
+            articles, problems = ingest_file(Path(path), self.corpus_dir)
+            docs = [document(a) for a in articles]
+        except readers.ReadError as exc:
+            result["error"] = str(exc)
+            return result
+        except Exception as exc:  # one bad file must never stop the run
+            result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"
+            return result
+        for doc in docs:
+            self.writer.add_document(**doc)
+        result["articles"] = len(docs)
+        result["problems"] = list(problems)
+        return result
+
+    def finish(self):
+        """The finished segment, or None when nothing was added."""
+        writer = self.writer
+        if writer._added:
+            return writer._finalize_segment()
+        writer._close_segment()
+        return None
+
+    def cancel(self):
+        self.writer.cancel()
+
+
+def _worker_main(gen, corpus_dir, jobs, results):
+    builder = _SegmentBuilder(Path(gen), Path(corpus_dir))
+    try:
+        while (job := jobs.get()) is not None:
+            results.put(("file", builder.add_file(*job)))
+        results.put(("segment", builder.finish()))
+    except BaseException as exc:
+        builder.cancel()
+        results.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Path,
+                    workers: int, progress) -> tuple[list[dict], list]:
+    """Ingest `jobs` (rel, path, fingerprint) into new segments; returns per-file results
+    and the segments. Uses worker processes when there is more than one file."""
+    analysis.tokenizer()  # build once here; forked workers inherit it
+    total = len(jobs)
+    if workers <= 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        builder = _SegmentBuilder(gen, corpus_dir)
+        out = []
+        for job in jobs:
+            out.append(builder.add_file(*job))
+            if progress:
+                progress(len(out), total, job[0])
+        segment = builder.finish()
+        return out, [segment] if segment else []
+    return _build_parallel(jobs, gen, corpus_dir, min(workers, total), progress)
+
+
+def _build_parallel(jobs, gen, corpus_dir, nprocs, progress):
+    ctx = multiprocessing.get_context("fork")
+    job_q, result_q = ctx.Queue(), ctx.Queue()
+    # Largest files first, so one big file does not finish last on a lone worker.
+    for job in sorted(jobs, key=lambda j: -_size(j[1])):
+        job_q.put(job)
+    for _ in range(nprocs):
+        job_q.put(None)
+    procs = [ctx.Process(target=_worker_main, args=(str(gen), str(corpus_dir), job_q, result_q),
+                         daemon=True) for _ in range(nprocs)]
+    for p in procs:
+        p.start()
+    out, segments, finished = [], [], 0
+    try:
+        while finished < nprocs:
+            try:
+                kind, payload = result_q.get(timeout=1.0)
+            except queue_mod.Empty:
+                if any(p.exitcode not in (None, 0) for p in procs):
+                    raise IndexWriteError("an indexing worker process died; nothing was committed")
+                continue
+            if kind == "file":
+                out.append(payload)
+                if progress:
+                    progress(len(out), len(jobs), payload["file"])
+            elif kind == "segment":
+                finished += 1
+                if payload is not None:
+                    segments.append(payload)
+            else:
+                raise IndexWriteError(f"indexing worker failed: {payload}")
+    finally:
+        for p in procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+    return out, segments
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _commit(gen: Path, delete_files: list[str], segments: list) -> int:
+    """Delete the documents of `delete_files`, add `segments`, commit; returns doc count."""
+    ix = whoosh_index.open_dir(str(gen))
+    if not delete_files and not segments:
+        return ix.doc_count()
+    writer = ix.writer()
+    try:
+        for rel in delete_files:
+            writer.delete_by_term("file", rel)
+        final = writer._merge_segments(None, False, True)
+        final += segments
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final)
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise
+    return whoosh_index.open_dir(str(gen)).doc_count()
+
+
+# -- the run ------------------------------------------------------------------------------
+
+def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
+           progress: Callable[[int, int, str], None] | None = None) -> dict:
+    """Bring the index at settings.index_dir up to date with corpus_dir; returns the
+    contract's index summary. Raises IndexError_ subclasses when the run cannot complete."""
+    started = time.monotonic()
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise CorpusMissing(f"no such corpus directory: {corpus_dir}")
+    index_dir = Path(settings.index_dir)
+    analysis.configure(settings.cache_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with _WriterLock(index_dir):
+            summary = _update_locked(corpus_dir, index_dir, settings, rebuild, progress)
+    except OSError as exc:
+        raise IndexWriteError(f"cannot write the index at {index_dir}: "
+                              f"{exc.strerror or exc}") from exc
+    summary["took_s"] = round(time.monotonic() - started, 3)
+    return summary
+
+
+def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
+    current = current_generation(index_dir)
+    stamp = analysis.stamp()
+    if current is not None and _read_json(current / STAMP, None) != stamp:
+        rebuild = True  # tokens made by another analysis cannot be mixed with ours
+    fresh = rebuild or current is None
+    if fresh:
+        gen = _new_generation(index_dir)
+        whoosh_index.create_in(str(gen), make_schema())
+        _write_json(gen / STAMP, stamp)
+        old: dict[str, dict] = {}
+    else:
+        gen = current
+        old = _read_json(gen / MANIFEST, {}).get("files", {})
+    try:
+        summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
+        _write_json(gen / MANIFEST, {"files": manifest})
+    except BaseException:
+        if fresh:
+            shutil.rmtree(gen, ignore_errors=True)
+        raise
+    if fresh:
+        _switch(index_dir, gen)
+        _drop_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
+    return summary
+
+
+def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]:
+    scan = readers.scan(corpus_dir)
+    errors, jobs, unchanged = [], [], {}
+    seen = set()
+    for path in scan.files:
+        rel = Path(path).resolve().relative_to(corpus_dir.resolve()).as_posix()
+        seen.add(rel)
+        try:
+            fp = readers.fingerprint(path)
+        except (OSError, readers.ReadError) as exc:
+            errors.append({"file": rel, "reason": f"cannot read: {exc}"})
+            continue
+        if rel in old and old[rel]["fingerprint"] == fp:
+            unchanged[rel] = old[rel]
+        else:
+            jobs.append((rel, str(path), fp))
+    deleted = [rel for rel in old if rel not in seen]
+    results, segments = _build_segments(jobs, gen, corpus_dir, settings.workers, progress)
+
+    manifest = dict(unchanged)
+    files = {"added": 0, "updated": 0, "deleted": len(deleted), "unchanged": len(unchanged),
+             "failed": len(errors)}
+    articles = {"added": 0, "updated": 0,
+                "deleted": sum(old[rel]["articles"] for rel in deleted), "total": 0}
+    problems = []
+    for r in sorted(results, key=lambda r: r["file"]):
+        rel, was = r["file"], old.get(r["file"])
+        if r["error"] is not None:
+            errors.append({"file": rel, "reason": r["error"]})
+            files["failed"] += 1
+            articles["deleted"] += was["articles"] if was else 0
+            continue
+        manifest[rel] = {"fingerprint": r["fingerprint"], "articles": r["articles"]}
+        kind = "updated" if was else "added"
+        files[kind] += 1
+        articles[kind] += r["articles"]
+        problems += [{"file": rel, "problem": p} for p in r["problems"]]
+    # Deleting before adding even "added" files keeps a re-run after a crash between the
+    # Whoosh commit and the manifest write from duplicating documents.
+    to_delete = [] if fresh else sorted(set(deleted) | {job[0] for job in jobs})
+    articles["total"] = _commit(gen, to_delete, segments)
+    summary = {"files": files, "articles": articles,
+               "errors": sorted(errors, key=lambda e: e["file"]), "took_s": 0.0}
+    if problems:
+        summary["problems"] = problems
+    if scan.skipped:
+        summary["skipped"] = [str(s) for s in scan.skipped]
+    return summary, manifest

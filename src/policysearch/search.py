@@ -1,0 +1,641 @@
+"""Search: the query language, filters, facets, sorting, pagination, highlighted hits.
+
+Request parameters become a `SearchRequest` at the edge (a bad one raises `ParamError`
+naming it). The query string is parsed by a small recursive-descent parser of our own
+(words ANDed, OR, NOT / -word, "phrases", parentheses, whitelisted field: prefixes) that
+never fails on odd input: unbalanced quotes and parentheses are closed, stray operators are
+dropped, control characters are spaces. Limits keep every query under a second: at most
+MAX_QUERY_CHARS characters and MAX_TERMS words, wildcards only as a literal prefix.
+
+Each word becomes
+
+    (all its jieba words in the word fields)  OR  (its bigram phrase in the bigram fields)
+
+so a document that contains the text literally is always found, however jieba segments
+either side, while documents that contain it as words score higher; a "quoted phrase" is the
+bigram phrase alone (only literal text), with the words as an optional ranking boost. Title
+fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F.
+
+Facets (Datasette-style): each facet is counted over the query's result set with every
+*other* active filter applied, but not its own, so the counts say what ticking another value
+would add. Counting uses per-generation Python int bitmasks (one per facet value, bit =
+docnum): the result set's bitmask is built once from the matcher's ids and each count is
+`(result & value).bit_count()`; the total comes from the same bitmask.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+from whoosh.searching import TimeLimit
+
+from policysearch import analysis, render
+from policysearch.index import (STAMP, TITLE_BOOST, _read_json, current_generation,
+                                date_key)
+
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 24
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+PREFIX_EXPANSION = 64        # bigrams tried for a one-character word
+FACETS = ("province", "industry", "year", "doc_type")
+TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
+KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
+FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
+                 "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type"}
+REBUILD_HINT = "rebuild it with `policysearch index CORPUS --rebuild`"
+
+
+class SearchError(Exception):
+    """Anything that goes wrong with a search, said in one line."""
+
+
+class ParamError(SearchError):
+    def __init__(self, param: str, message: str):
+        super().__init__(f"{param}: {message}")
+        self.param = param
+        self.message = message
+
+
+class IndexUnavailable(SearchError):
+    pass
+
+
+# -- the request --------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+def _parse_date(param: str, value, upper: bool) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    m = _DATE.match(str(value).strip())
+    if not m:
+        raise ParamError(param, f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(x) if x else None for x in m.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        raise ParamError(param, f"{value!r} is not a valid date") from None
+    if month is None:
+        return year * 10000 + (9999 if upper else 0)
+    if day is None:
+        return year * 10000 + month * 100 + (99 if upper else 0)
+    return year * 10000 + month * 100 + day
+
+
+def _int(param: str, value, default: int, lo: int, hi: int | None = None) -> int:
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ParamError(param, f"{value!r} is not a whole number") from None
+    if number < lo:
+        raise ParamError(param, f"must be at least {lo}")
+    if hi is not None and number > hi:
+        if param == "per_page":
+            return hi
+        raise ParamError(param, f"must be at most {hi}")
+    return number
+
+
+def _values(param: str, values) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    out = []
+    for v in values:
+        v = str(v).strip()
+        if len(v) > 50:
+            raise ParamError(param, f"{v[:20]!r}… is too long")
+        if v and v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    province: tuple[str, ...] = ()
+    industry: tuple[str, ...] = ()
+    date_from: int | None = None
+    date_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    parsed: object = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def from_params(cls, q=None, province=(), industry=(), date_from=None, date_to=None,
+                    sort="relevance", page=1, per_page=10) -> "SearchRequest":
+        q = "" if q is None else str(q)
+        if len(q) > MAX_QUERY_CHARS:
+            raise ParamError("q", f"the query is {len(q)} characters long; at most "
+                                  f"{MAX_QUERY_CHARS} are allowed")
+        sort = sort or "relevance"
+        if sort not in ("relevance", "date"):
+            raise ParamError("sort", f"{sort!r} is not a sort order; use relevance or date")
+        lo, hi = _parse_date("from", date_from, False), _parse_date("to", date_to, True)
+        if lo is not None and hi is not None and lo > hi:
+            raise ParamError("from", f"{date_from} is after to={date_to}")
+        return cls(q=q, province=_values("province", province),
+                   industry=_values("industry", industry), date_from=lo, date_to=hi,
+                   sort=sort, page=_int("page", page, 1, 1, MAX_PAGE),
+                   per_page=_int("per_page", per_page, 10, 1, MAX_PER_PAGE),
+                   parsed=parse(q))
+
+
+# -- the query language -------------------------------------------------------------------
+
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟＂「」『』"} | {"（": "(", "）": ")"})
+_WILDCARDS = re.compile(r"[*?＊？]")
+
+
+def _clean(q: str) -> str:
+    """Quotes and parentheses unified, control and format characters made spaces."""
+    q = q.translate(_QUOTES)
+    return "".join(" " if (c < " " or "\x7f" <= c <= "\x9f" or c in "\u200b\u200c\u200d\u2028\u2029\ufeff")
+                   else c for c in q)
+
+
+def _lex(q: str) -> list[tuple]:
+    """Tokens: ('(',) (')',) ('OR',) ('NOT',) ('word'|'phrase', text, field)."""
+    tokens, i, n = [], 0, len(q)
+    while i < n:
+        c = q[i]
+        if c.isspace():
+            i += 1
+        elif c in "()":
+            tokens.append((c,))
+            i += 1
+        elif c == '"':
+            end = q.find('"', i + 1)
+            end = n if end < 0 else end
+            tokens.append(("phrase", q[i + 1:end], None))
+            i = end + 1
+        elif c == "-" and i + 1 < n and not q[i + 1].isspace() and q[i + 1] != "-":
+            tokens.append(("NOT",))
+            i += 1
+        else:
+            j = i
+            while j < n and not q[j].isspace() and q[j] not in '()"':
+                j += 1
+            word = q[i:j]
+            i = j
+            tokens.append(_word_token(word, q, i, tokens))
+            if tokens[-1] is None:
+                tokens.pop()
+                # `field:"phrase"`: the lexer's next token is the phrase; give it the field
+                fname = _field_name(word[:-1])
+                if i < n and q[i] == '"':
+                    end = q.find('"', i + 1)
+                    end = n if end < 0 else end
+                    tokens.append(("phrase", q[i + 1:end], fname))
+                    i = end + 1
+    return tokens
+
+
+def _field_name(prefix: str) -> str | None:
+    prefix = FIELD_ALIASES.get(prefix, prefix).lower()
+    return prefix if prefix in TEXT_FIELDS or prefix in KEYWORD_FIELDS else None
+
+
+def _word_token(word: str, q: str, i: int, tokens) -> tuple | None:
+    if word in ("OR", "|", "||"):
+        return ("OR",)
+    if word == "NOT":
+        return ("NOT",)
+    if word in ("AND", "&", "&&", "+"):
+        return ("AND",)
+    for sep in (":", "："):
+        if sep in word:
+            prefix, rest = word.split(sep, 1)
+            fname = _field_name(prefix)
+            if fname:
+                if rest:
+                    return ("word", rest, fname)
+                return None  # a field prefix alone: see the caller
+    return ("word", word.lstrip("+"), None)
+
+
+class _Parser:
+    """query := or ; or := and (OR and)* ; and := unary+ ; unary := (NOT|-) unary | primary ;
+    primary := '(' or ')' | word | "phrase"."""
+
+    MAX_DEPTH = 20
+
+    def __init__(self, tokens):
+        self.tokens = [t for t in tokens if t[0] != "AND"]
+        self.i = 0
+        self.depth = 0
+
+    def peek(self):
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def parse(self):
+        node = self.parse_or()
+        while self.i < len(self.tokens):  # a stray ')' ends the group early: go on after it
+            self.i += 1
+            more = self.parse_or()
+            node = _join("and", [node, more])
+        return node
+
+    def parse_or(self):
+        items = [self.parse_and()]
+        while self.peek() == "OR":
+            self.i += 1
+            items.append(self.parse_and())
+        return _join("or", items)
+
+    def parse_and(self):
+        items = []
+        while self.peek() not in (None, ")", "OR"):
+            items.append(self.parse_unary())
+        return _join("and", items)
+
+    def parse_unary(self):
+        if self.peek() == "NOT":
+            self.i += 1
+            if self.peek() in (None, ")", "OR"):
+                return None
+            inner = self.parse_unary()
+            return ("not", inner) if inner is not None else None
+        return self.parse_primary()
+
+    def parse_primary(self):
+        token = self.tokens[self.i]
+        self.i += 1
+        if token[0] == "(":
+            self.depth += 1
+            if self.depth > self.MAX_DEPTH:
+                raise ParamError("q", "too many nested parentheses")
+            node = self.parse_or()
+            if self.peek() == ")":
+                self.i += 1
+            self.depth -= 1
+            return node
+        if token[0] in ("word", "phrase"):
+            return token
+        return None  # a stray operator is ignored
+
+
+def _join(kind: str, items):
+    items = [x for x in items if x is not None]
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else (kind, items)
+
+
+def parse(q: str):
+    """The query's syntax tree (None for an empty query); raises ParamError for queries that
+    cannot be run (too many words, a bare *)."""
+    tree = _Parser(_lex(_clean(q))).parse()
+    leaves = list(_leaves(tree))
+    if len(leaves) > MAX_TERMS:
+        raise ParamError("q", f"the query has {len(leaves)} words; at most {MAX_TERMS} are allowed")
+    for leaf in leaves:
+        if leaf[1].strip() and not _WILDCARDS.sub("", leaf[1]).strip():
+            raise ParamError("q", f"{leaf[1]!r} would match everything; add characters "
+                                  "before the *")
+    return tree
+
+
+def _leaves(node, negated=False):
+    if node is None:
+        return
+    if node[0] in ("word", "phrase"):
+        yield node if not negated else (node[0], node[1], node[2], "neg")
+    elif node[0] == "not":
+        yield from _leaves(node[1], not negated)
+    else:
+        for child in node[1]:
+            yield from _leaves(child, negated)
+
+
+def highlight_terms(tree) -> list[str]:
+    """Literal strings to mark: each positive word's text runs and its jieba words."""
+    terms: list[str] = []
+    for leaf in _leaves(tree):
+        if len(leaf) == 4 or leaf[2] in KEYWORD_FIELDS:
+            continue
+        norm = analysis.normalise(_WILDCARDS.sub(" ", leaf[1]))
+        terms += analysis.runs(norm)
+        if leaf[0] == "word":
+            terms += [w for w in analysis.words(norm) if len(w) > 1]
+    return terms
+
+
+# -- from syntax tree to Whoosh query -----------------------------------------------------
+
+class _Compiler:
+    def __init__(self, reader):
+        self.reader = reader
+
+    def compile(self, node):
+        if node is None:
+            return Q.Every()
+        kind = node[0]
+        if kind in ("word", "phrase"):
+            return self.leaf(*node) or Q.NullQuery
+        if kind == "not":
+            return Q.AndNot(Q.Every(), self.compile(node[1]))
+        if kind == "or":
+            return Q.Or([self.compile(c) for c in node[1]])
+        positives = [self.compile(c) for c in node[1] if c[0] != "not"]
+        negatives = [self.compile(c[1]) for c in node[1] if c[0] == "not"]
+        positive = Q.And(positives) if len(positives) > 1 else (positives or [Q.Every()])[0]
+        if not negatives:
+            return positive
+        return Q.AndNot(positive, Q.Or(negatives) if len(negatives) > 1 else negatives[0])
+
+    def leaf(self, kind, text, fname):
+        if fname in KEYWORD_FIELDS:
+            return Q.Term(fname, text.strip())
+        norm = analysis.normalise(_WILDCARDS.sub(" ", text))
+        runs = analysis.runs(norm)
+        if not runs:
+            return None
+        parts = TEXT_FIELDS[fname]
+        literal = _and([_or([self.literal(p, run) for p in parts]) for run in runs])
+        words = analysis.words(norm)
+        as_words = _or([_and([Q.Term(f"{p}_w", w) for w in words]) for p in parts]) if words else None
+        if as_words is None:
+            return literal
+        if kind == "phrase":
+            return Q.AndMaybe(literal, as_words)
+        return Q.Or([as_words, literal])
+
+    def literal(self, part: str, run: str):
+        """Documents whose `part` (title/body) contains `run` literally."""
+        field_b = f"{part}_b"
+        if len(run) == 1:
+            expansions = [Q.Term(field_b, run), Q.Term(f"{part}_w", run)]
+            for term in self._expand(field_b, run):
+                expansions.append(Q.Term(field_b, term))
+            return Q.Or(expansions)
+        grams = analysis.run_bigrams(run)
+        if len(grams) == 1:
+            return Q.Term(field_b, grams[0])
+        return Q.Phrase(field_b, grams)
+
+    def _expand(self, field_b: str, char: str):
+        out = []
+        try:
+            for term in self.reader.expand_prefix(field_b, char):
+                if len(out) >= PREFIX_EXPANSION:
+                    break
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                if term != char:
+                    out.append(term)
+        except Exception:  # a field missing from an empty index
+            return []
+        return out
+
+
+def _and(items):
+    items = [i for i in items if i is not None]
+    return items[0] if len(items) == 1 else Q.And(items)
+
+
+def _or(items):
+    items = [i for i in items if i is not None]
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else Q.Or(items)
+
+
+# -- the open index -----------------------------------------------------------------------
+
+_BIT = [1 << i for i in range(8)]
+_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
+
+
+def _mask(ids, nbits: int) -> int:
+    bits = bytearray((nbits + 7) // 8)
+    for d in ids:
+        bits[d >> 3] |= _BIT[d & 7]
+    return int.from_bytes(bits, "little")
+
+
+def _ids(mask: int) -> list[int]:
+    out = []
+    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    for i, byte in enumerate(data):
+        if byte:
+            base = i * 8
+            out.extend(base + b for b in _BYTE_BITS[byte])
+    return out
+
+
+class _Handle:
+    """One open generation of the index with its searcher and per-generation caches."""
+
+    def __init__(self, index_dir: Path):
+        gen = current_generation(index_dir)
+        if gen is None:
+            raise IndexUnavailable(f"no index at {index_dir}; build one with "
+                                   "`policysearch index CORPUS`")
+        stamp = _read_json(gen / STAMP, None)
+        if stamp != analysis.stamp():
+            raise IndexUnavailable(f"the index at {index_dir} was built with a different "
+                                   f"analysis ({_stamp_text(stamp)}, this program has "
+                                   f"{_stamp_text(analysis.stamp())}); {REBUILD_HINT}")
+        try:
+            self.ix = whoosh_index.open_dir(str(gen))
+            self.searcher = self.ix.searcher()
+        except Exception as exc:
+            raise IndexUnavailable(f"cannot open the index at {index_dir}: {exc}; "
+                                   f"{REBUILD_HINT}") from exc
+        self.gen = gen
+        self.toc = self.ix.latest_generation()
+        self.lock = threading.Lock()
+        reader = self.searcher.reader()
+        self.nbits = reader.doc_count_all()
+        self.live = _mask(reader.all_doc_ids(), self.nbits)
+        self.facet_masks = {f: self._value_masks(f) for f in FACETS}
+        self.datekeys = list(reader.column_reader("datekey")) if reader.has_column("datekey") \
+            else [0] * self.nbits
+
+    def _value_masks(self, fname: str) -> dict[str, int]:
+        reader = self.searcher.reader()
+        masks = {}
+        for term in reader.field_terms(fname):
+            ids = reader.postings(fname, term).all_ids()
+            masks[term] = _mask(ids, self.nbits)
+        return masks
+
+    def fresh(self, index_dir: Path) -> bool:
+        return current_generation(index_dir) == self.gen and \
+            self.ix.latest_generation() == self.toc
+
+
+def _stamp_text(stamp) -> str:
+    if not isinstance(stamp, dict):
+        return "unknown analysis"
+    return ", ".join(f"{k} {v}" for k, v in sorted(stamp.items()))
+
+
+_handles: dict[str, _Handle] = {}
+_handles_lock = threading.Lock()
+
+
+def _handle(index_dir) -> _Handle:
+    key = os.path.abspath(index_dir)
+    with _handles_lock:
+        handle = _handles.get(key)
+        try:
+            if handle is None or not handle.fresh(Path(key)):
+                handle = _handles[key] = _Handle(Path(key))
+        except IndexUnavailable:
+            _handles.pop(key, None)
+            raise
+        except Exception as exc:
+            _handles.pop(key, None)
+            raise IndexUnavailable(f"cannot open the index at {index_dir}: {exc}") from exc
+        return handle
+
+
+# -- running a search ---------------------------------------------------------------------
+
+def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
+    """One bitmask per active filter (values of one facet ORed)."""
+    out = {}
+    for fname in ("province", "industry"):
+        values = getattr(request, fname)
+        if values:
+            masks = handle.facet_masks[fname]
+            combined = 0
+            for v in values:
+                combined |= masks.get(v, 0)
+            out[fname] = combined
+    if request.date_from is not None or request.date_to is not None:
+        lo = request.date_from or 1
+        hi = request.date_to or 99999999
+        out["date"] = _mask((d for d, k in enumerate(handle.datekeys) if lo <= k <= hi),
+                            handle.nbits)
+    return out
+
+
+def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str, list]:
+    out = {}
+    for fname in FACETS:
+        base = matched
+        for other, mask in filters.items():
+            if other != fname:
+                base &= mask
+        counts = [(value, (base & mask).bit_count())
+                  for value, mask in handle.facet_masks[fname].items()]
+        counts = [(v, c) for v, c in counts if c]
+        counts.sort(key=(lambda vc: vc[0]) if fname == "year" else (lambda vc: (-vc[1], vc[0])),
+                    reverse=fname == "year")
+        out[fname] = [{"value": v, "count": c} for v, c in counts]
+    return out
+
+
+def _hit(handle: _Handle, docnum: int, score: float | None, terms) -> dict:
+    article = dict(handle.searcher.stored_fields(docnum)["article"])
+    body = article.pop("body", "")
+    article["score"] = round(score, 4) if score is not None else None
+    article["snippet"] = render.snippet(body, terms)
+    article["title_html"] = render.highlight(article.get("title"), terms)
+    return article
+
+
+def search(index_dir, request: SearchRequest) -> dict:
+    """The contract's search result document for `request` on the index at `index_dir`."""
+    started = time.perf_counter()
+    handle = _handle(index_dir)
+    with handle.lock:
+        try:
+            return _search(handle, request, started)
+        except SearchError:
+            raise
+        except TimeLimit:
+            raise ParamError("q", "the query took too long; make it more specific") from None
+        except Exception as exc:  # never a stack trace for a query
+            raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
+    tree = request.parsed if request.parsed is not None else parse(request.q)
+    searcher = handle.searcher
+    query = _Compiler(searcher.reader()).compile(tree)
+    text_query = tree is not None and not isinstance(query, Q.Every)
+    matched = _mask(searcher.docs_for_query(query), handle.nbits) if text_query else handle.live
+    filters = _filter_masks(handle, request)
+    selected = matched
+    for mask in filters.values():
+        selected &= mask
+    total = selected.bit_count()
+    first = (request.page - 1) * request.per_page
+    wanted = first + request.per_page
+    if request.sort == "date" or not text_query:
+        keys = handle.datekeys
+        page = [(d, None) for d in heapq.nlargest(wanted, _ids(selected),
+                                                  key=lambda d: (keys[d], -d))][first:]
+    elif total and first < total:
+        allow = set(_ids(selected)) if filters else None
+        results = searcher.search(query, limit=wanted, filter=allow)
+        page = [(hit.docnum, hit.score) for hit in results[first:wanted]]
+    else:
+        page = []
+    terms = highlight_terms(tree)
+    hits = [_hit(handle, d, score, terms) for d, score in page]
+    return {"query": request.q, "total": total, "page": request.page,
+            "per_page": request.per_page,
+            "took_ms": round((time.perf_counter() - started) * 1000, 1),
+            "hits": hits, "facets": _facets(handle, matched, filters)}
+
+
+def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
+    """The full article (with body); `title_html` and `body_html` highlight q's terms."""
+    handle = _handle(index_dir)
+    with handle.lock:
+        docnum = handle.searcher.document_number(id=str(id))
+        if docnum is None:
+            return None
+        article = dict(handle.searcher.stored_fields(docnum)["article"])
+    terms = []
+    if q:
+        try:
+            terms = highlight_terms(parse(q[:MAX_QUERY_CHARS]))
+        except SearchError:
+            terms = []
+    article["title_html"] = render.highlight(article.get("title"), terms)
+    article["body_html"] = render.highlight(article.get("body"), terms)
+    return article
+
+
+def related(index_dir, id: str, limit: int = 5) -> list[dict]:
+    """Articles sharing the most title words with article `id` (without bodies)."""
+    handle = _handle(index_dir)
+    with handle.lock:
+        searcher = handle.searcher
+        docnum = searcher.document_number(id=str(id))
+        if docnum is None:
+            return []
+        article = searcher.stored_fields(docnum)["article"]
+        words = sorted({w for w in analysis.words(analysis.normalise(article.get("title") or ""))
+                        if len(w) > 1})[:MAX_TERMS]
+        if not words:
+            return []
+        query = Q.Or([Q.Term(f, w) for w in words for f in ("title_w", "body_w")])
+        results = searcher.search(query, limit=limit + 1)
+        out = []
+        for hit in results:
+            if hit.docnum != docnum and len(out) < limit:
+                doc = dict(searcher.stored_fields(hit.docnum)["article"])
+                doc.pop("body", None)
+                doc["score"] = round(hit.score, 4)
+                out.append(doc)
+        return out
