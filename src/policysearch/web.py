@@ -40,6 +40,7 @@ FEED_SIZE = 30           # entries in an Atom feed: the newest results of the se
 FACETS = ("province", "industry", "year", "doc_type")
 FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种"}
 DATE_FROM_LABELS = {"metadata": "文件元数据", "filename": "文件名", "text": "正文"}
+BADGES_SHOWN = 5         # province / industry badges per hit before "+N"
 TILE_LEVELS = 5          # shades of the province tile map besides "none"
 
 ui = Blueprint("ui", __name__)
@@ -178,20 +179,34 @@ def chips(p: dict[str, Any]) -> list[dict]:
 
 
 def year_chart(items: list[dict], width: int = 240, height: int = 96) -> dict:
-    """Bars for the year facet, as numbers the SVG template only places."""
+    """Bars for the year facet, as numbers the SVG template only places. Years between the
+    first and the last with no articles get an empty slot, so the axis reads as time."""
+    items = _fill_years(items)
     if not items:
         return {"bars": [], "width": width, "height": height}
     top = max(i["count"] for i in items) or 1
     slot = min(width / len(items), 36.0)      # a few years get slim bars, not wide slabs
     left = (width - slot * len(items)) / 2
     plot = height - 18  # room for the year labels below the bars
+    every = 1 if len(items) <= 8 else math.ceil(len(items) / 8)   # label every n-th year
     bars = []
     for n, item in enumerate(items):
-        h = max(2.0, plot * item["count"] / top)
+        h = max(2.0, plot * item["count"] / top) if item["count"] else 0.0
         bars.append({**item, "x": round(left + n * slot + slot * 0.12, 1), "w": round(slot * 0.76, 1),
                      "y": round(plot - h, 1), "h": round(h, 1), "cx": round(left + n * slot + slot / 2, 1),
-                     "label": item["value"][-2:] if len(items) > 8 else item["value"]})
+                     "label": item["value"] if (len(items) - 1 - n) % every == 0 else ""})
     return {"bars": bars, "width": width, "height": height, "label_y": height - 4}
+
+
+def _fill_years(items: list[dict]) -> list[dict]:
+    years = {i["value"]: i for i in items if re.fullmatch(r"[0-9]{4}", i["value"])}
+    if len(years) != len(items) or not years:
+        return items
+    first, last = int(min(years)), int(max(years))
+    if last - first > 40:
+        return items
+    return [years.get(str(y), {"value": str(y), "count": 0, "selected": False, "toggle_url": None})
+            for y in range(first, last + 1)]
 
 
 def tile_map(items: list[dict]) -> dict:
@@ -243,12 +258,18 @@ def hit_view(hit: dict, p: dict[str, Any]) -> dict:
             "href": url_for("ui.article_page", id=hit["id"], q=p["q"] or None),
             "title_html": _trusted(hit.get("title_html")) or escape(hit["title"]),
             "snippet": _trusted(hit.get("snippet")),
-            "province_links": [{"value": v, "url": search_url(p, page=1, province=_toggle(p["province"], v)
-                                                             if v not in p["province"] else p["province"])}
-                               for v in hit.get("provinces") or []],
-            "industry_links": [{"value": v, "url": search_url(p, page=1, industry=_toggle(p["industry"], v)
-                                                             if v not in p["industry"] else p["industry"])}
-                               for v in hit.get("industries") or []]}
+            "province_badges": _badges("province", hit.get("provinces") or [], p),
+            "industry_badges": _badges("industry", hit.get("industries") or [], p)}
+
+
+def _badges(name: str, values: list[str], p: dict[str, Any]) -> dict:
+    """A hit's provinces or industries as filter links: the chosen ones first, at most
+    BADGES_SHOWN (a report tagged with twenty industries would bury its snippet)."""
+    ordered = sorted(values, key=lambda v: v not in p[name])
+    links = [{"value": v, "selected": v in p[name],
+              "url": search_url(p, page=1, **{name: p[name] if v in p[name] else [*p[name], v]})}
+             for v in ordered[:BADGES_SHOWN]]
+    return {"links": links, "more": ordered[BADGES_SHOWN:]}
 
 
 def suggestions(p: dict[str, Any]) -> list[dict]:
@@ -271,8 +292,9 @@ def search_view(result: dict, p: dict[str, Any]) -> dict:
         "year_chart": year_chart(facets["year"]), "tile_map": tile_map(facets["province"]),
         "pagination": pagination(result, p),
         "suggestions": suggestions(p) if not result["total"] else [],
+        # without words to rank by, the backend lists newest first: no sort choice to offer
         "sort_links": [{"label": label, "url": search_url(p, page=1, sort=key), "current": p["sort"] == key}
-                       for key, label in (("relevance", "按相关度"), ("date", "按日期"))],
+                       for key, label in (("relevance", "按相关度"), ("date", "按日期"))] if p["q"] else [],
         "clear_url": search_url(_blank_params(p["q"])),
         "exports": {"json": search_url(p, "ui.search_json"), "csv": search_url(p, "ui.search_csv", page=1),
                     "atom": search_url(p, "ui.search_atom", page=1, sort=None, per_page=None)},
@@ -474,19 +496,18 @@ def _classify(exc: Exception) -> tuple[int, str, str | None]:
     if isinstance(exc, backend.IndexUnavailable):
         current_app.logger.warning("index unavailable: %s", exc)
         return 503, "搜索索引不存在或无法读取。请先运行 policysearch index 建立索引，完成后刷新本页即可。", None
-    if isinstance(exc, backend.SearchError):
-        return 400, f"无法执行该查询：{exc}", getattr(exc, "param", None)
     if isinstance(exc, HTTPException):
         messages = {404: "您要找的页面不存在。", 405: "该地址不支持这种请求方法。"}
         message = exc.description if isinstance(exc, _NotFound) else messages.get(exc.code, exc.name)
         return exc.code or 500, message, None
+    # a failed search (backend.SearchError) or a bug: the details go to the log, not the user
     current_app.logger.exception("unhandled error on %s", request.path)
     return 500, "处理请求时发生意外错误，已记录在服务器日志中。请稍后重试。", None
 
 
 def _reason(exc: Exception) -> str:
     """The message of a ParamError, without the parameter name if it already starts with it."""
-    text = str(exc.args[-1]) if exc.args else str(exc)
+    text = getattr(exc, "message", None) or str(exc)
     return re.sub(rf"^{re.escape(exc.param)}\s*[:：]\s*", "", text)
 
 
