@@ -34,16 +34,27 @@ def ensure_venv(extras: str = "") -> None:
 
 
 def ensure_chromium() -> None:
-    """Install Debian's Chromium for the browser tests when we can (root on Debian)."""
-    if CHROMIUM.exists() or not shutil.which("apt-get"):
+    """Install Debian's Chromium for the browser tests when we can (root on Debian), with a
+    Chinese font: without one every page renders as boxes and the screenshots are useless."""
+    packages = [] if CHROMIUM.exists() else ["chromium", "chromium-driver"]
+    if not _has_chinese_font():
+        packages.append("fonts-wqy-microhei")
+    if not packages or not shutil.which("apt-get"):
         return
     if hasattr(os, "geteuid") and os.geteuid() != 0:
-        print("note: /usr/bin/chromium is missing and we are not root; browser tests will skip")
+        print(f"note: not root, so not installing {' '.join(packages)}; "
+              "browser tests skip without /usr/bin/chromium")
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-q"], check=False, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-q", "chromium", "chromium-driver"],
-                   check=False, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", *packages], check=False, env=env)
+
+
+def _has_chinese_font() -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
+    return bool(out.stdout.strip())
 
 
 def run(args: list[str]) -> int:

@@ -221,7 +221,8 @@ def tile_map(items: list[dict]) -> dict:
         tiles.append({"name": name, "row": row + 1, "col": col + 1, "count": count,
                       "level": level, "selected": item["selected"],
                       "url": item["toggle_url"] if count or item["selected"] else None})
-    return {"tiles": tiles, "rows": max(t["row"] for t in tiles), "cols": max(t["col"] for t in tiles)}
+    return {"tiles": tiles, "rows": max(t["row"] for t in tiles), "cols": max(t["col"] for t in tiles),
+            "active": any(t["url"] for t in tiles)}
 
 
 _TILES: list[tuple[str, int, int]] | None = None
@@ -495,7 +496,8 @@ def _classify(exc: Exception) -> tuple[int, str, str | None]:
         return 400, f"参数 {exc.param} 有误：{_reason(exc)}", exc.param
     if isinstance(exc, backend.IndexUnavailable):
         current_app.logger.warning("index unavailable: %s", exc)
-        return 503, "搜索索引不存在或无法读取。请先运行 policysearch index 建立索引，完成后刷新本页即可。", None
+        return 503, (f"搜索索引不存在或无法读取（{exc}）。请运行 policysearch index 建立索引，"
+                     "完成后刷新本页即可，无需重启服务。"), None
     if isinstance(exc, HTTPException):
         messages = {404: "您要找的页面不存在。", 405: "该地址不支持这种请求方法。"}
         message = exc.description if isinstance(exc, _NotFound) else messages.get(exc.code, exc.name)
