@@ -25,6 +25,7 @@ day complete the year the reader already had, and no year is ever guessed.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,21 +42,35 @@ TITLE_WEIGHT = 6.0
 LEAD_WEIGHT = 4.0
 PARAGRAPH_TOPIC_WEIGHT = 3.0
 SENTENCE_WEIGHT = 1.0
-LIST_FACTOR = 0.3      # one item of a list of three or more places
-VENUE_FACTOR = 0.2     # 在北京举行 / 在上海开幕: where, not what
+LIST_FACTOR = 0.3        # one item of a list of places (北京、上海、广东等地)
+VENUE_FACTOR = 0.2       # 在北京举行 / 在上海开幕: where, not what
+LIST_MIN = 3             # distinct provinces that make a list in the body
+LEAD_LIST_MIN = 5        # ... and in the lead, where a short list names the subjects
+LEAD_CHARS = 80          # the lead runs to about this many characters (at most 3 sentences)
+PARAGRAPH_OPENING = 8    # a paragraph that names the place this early is about it
 SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
-ROUNDUP_PROVINCES = 6       # an article naming this many provinces is a round-up
 
-STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county", "region", "zone", "landmark"}
+STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county", "region", "zone", "landmark",
+                 "abbr"}
 
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开展|启幕|召集|会见|会谈|出席|主持|发布|揭晓)")
+_FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
+_LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
+_COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|主持|揭晓|颁奖|启动|发布)")
+_HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年")   # a sentence about 1949 or before tells history
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)$")
-_NOT_A_PLACE_AFTER = re.compile(r"^(?:号|舰|队|籍|大学|师范|理工|交通大学|医院|军区)")
+_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|"
+                          r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间)")
+_OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
+_NOT_A_PLACE_AFTER = re.compile(r"^(?:号|舰|队|籍|社团|同乡|商会|代表团|大学|师范|理工|交通大学|医院|军区|"
+                                r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _DATELINE = re.compile(
     r"(?:新华社|中新社|本报|本台|央视网|人民网|央广网|光明网|中国日报)?(?:记者)?"
     r"[\u4e00-\u9fff]{0,8}?(\d{1,2})月(\d{1,2})日(?:电|讯)")
+_CCTV_HEAD = re.compile(r"(?:央视网|中国网络电视台)消息\s*[（(][^）)]{0,12}[）)]\s*[：:]?(?:本台消息，?)?")
+_REPORTER = re.compile(r"[（(](?:记者|通讯员)[^）)]{0,24}[）)]")
 
 
 @dataclass
@@ -137,20 +152,19 @@ class _Mention:
 @dataclass
 class _Evidence:
     score: float = 0.0
-    title: bool = False
     sentences: set[int] = field(default_factory=set)
+    paragraphs: set[int] = field(default_factory=set)
+    lead: bool = False
 
 
 def _strip_dateline(text: str) -> str:
     """Blank a leading dateline (新华社北京1月31日电, 央视网消息（新闻联播）：) with spaces, so the
     city of the wire office is not read as the subject and offsets stay put."""
-    head = text[:120]
-    for pattern in (_DATELINE, re.compile(r"央视网消息[（(][^）)]{0,12}[）)][：:]?")):
-        m = pattern.search(head)
+    for pattern in (_DATELINE, _CCTV_HEAD, _REPORTER):
+        m = pattern.search(text[:120])
         if m and m.start() < 40:
             text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-            head = text[:120]
-    return re.sub(r"^[（(]记者[^）)]{0,20}[）)]", lambda m: " " * len(m.group()), text.lstrip())
+    return text
 
 
 def _mentions(text: str, data: _Data) -> list[_Mention]:
@@ -159,22 +173,21 @@ def _mentions(text: str, data: _Data) -> list[_Mention]:
         place = data.places.get(m.group())
         if place is None or not place.provinces:
             continue
-        if _NOT_A_PLACE_AFTER.match(text, m.end()):
-            continue
+        if _NOT_A_PLACE_AFTER.match(text[m.end(): m.end() + 6]):
+            continue  # 福建社团, 宁夏代表团, 北京队, 宁波舰: a body of people or a ship
         out.append(_Mention(m.start(), m.end(), m.group(), place))
     return out
 
 
-def _resolve(mentions: list[_Mention]) -> list[tuple[_Mention, str]]:
-    """Strong one-province names stand alone; short county names and names shared by several
-    provinces count only for a province that the strong names already brought in."""
-    known = {next(iter(m.place.provinces)) for m in mentions
-             if m.place.strong and len(m.place.provinces) == 1}
-    known |= {p for m in mentions if m.place.strong and len(m.place.provinces) > 1
-              and m.name not in ("", ) for p in m.place.provinces if _is_region(m)}
+def _resolve(mentions: list[_Mention], known: set[str] | None = None) -> list[tuple[_Mention, str]]:
+    """Strong one-province names and regional names stand alone; short county names and names
+    shared by several provinces count only for a province the strong names brought in."""
+    if known is None:
+        known = set()
+    known = known | {p for m in mentions if _stands_alone(m) for p in m.place.provinces}
     out = []
     for m in mentions:
-        if m.place.strong and (len(m.place.provinces) == 1 or _is_region(m)):
+        if _stands_alone(m):
             out.extend((m, p) for p in sorted(m.place.provinces))
         else:
             candidates = sorted(m.place.provinces & known)
@@ -183,17 +196,10 @@ def _resolve(mentions: list[_Mention]) -> list[tuple[_Mention, str]]:
     return out
 
 
-@lru_cache(maxsize=4096)
-def _region_name(name: str) -> bool:
-    return _load().places[name].strong and len(_load().places[name].provinces) > 1 and not any(
-        True for _ in ())
-
-
-def _is_region(m: _Mention) -> bool:
+def _stands_alone(m: _Mention) -> bool:
     # A name from regions.tsv (京津冀) stands for all its provinces; a division name shared by
-    # several provinces (鼓楼区) is ambiguous instead. Regions are the only multi-province
-    # names that are strong.
-    return m.place.strong and len(m.place.provinces) > 1 and _is_listed_region(m.name)
+    # several provinces (鼓楼区, 兴安) is ambiguous instead.
+    return m.place.strong and (len(m.place.provinces) == 1 or m.name in _region_names())
 
 
 @lru_cache(maxsize=1)
@@ -201,24 +207,50 @@ def _region_names() -> frozenset[str]:
     return frozenset(name for name, *_ in _data_lines("regions.tsv"))
 
 
-def _is_listed_region(name: str) -> bool:
-    return name in _region_names()
+def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, int]:
+    """For each mention (by start), the number of distinct provinces in the list of places it
+    belongs to (北京、上海、广东等地 -> 3; 湖北武汉 -> 1; 福州、厦门 -> 1)."""
+    sizes: dict[int, int] = {}
+    run: list[tuple[_Mention, str]] = []
 
+    def close() -> None:
+        n = len({p for _, p in run})
+        counted = _COUNTED_LIST.search(text[run[-1][0].end: run[-1][0].end + 16])
+        if counted:  # 天津、吉林、西藏等19个省区市: examples from a longer list
+            n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_LIST_MIN)
+        for m, _ in run:
+            sizes[m.start] = max(sizes.get(m.start, 0), n)
 
-def _in_list(text: str, m: _Mention, mentions_at: dict[int, int]) -> bool:
-    """Whether the mention is one item of a list of places (北京、上海、广东等地)."""
-    before, after = text[max(0, m.start - 1): m.start], text[m.end: m.end + 1]
-    return before in "、和与及" and before != "" and (m.start - 1) in mentions_at or after == "、"
+    for m, province in resolved:
+        if run:
+            last = run[-1][0]
+            gap = text[last.end: m.start]
+            if m.start == last.start or gap in _LIST_JOINERS or (gap == "" and m.start == last.end) or (
+                    len(gap) <= 16 and ("、" in gap or "；" in gap) and not _SENTENCE_END.search(gap)):
+                # 贵州贵安新区招果洞遗址、浙江宁波余姚井头山遗址: items of one list
+                run.append((m, province))
+                continue
+            close()
+        run = [(m, province)]
+    if run:
+        close()
+    return sizes
 
 
 def _is_venue(text: str, m: _Mention) -> bool:
+    """在北京举行, 中非合作论坛北京峰会: the place where something national happens."""
+    after = text[m.end: m.end + 20]
+    if _OWN_BODY_AFTER.match(after):
+        return False  # 四川省委召开 ...: the province acts
+    if _EVENT_AFTER.match(after):
+        return True
     before = text[max(0, m.start - 2): m.start]
-    return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(text[m.end: m.end + 18]))
+    return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
+def _sentence_spans(text: str, ends: re.Pattern[str] = None) -> list[tuple[int, int]]:
     spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in (ends or _SENTENCE_END).finditer(text):
         spans.append((start, m.end()))
         start = m.end()
     if start < len(text):
@@ -226,81 +258,115 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _paragraph_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer(r"\n+\s*", text)]
+def _lead_span(text: str) -> tuple[int, int, int]:
+    """The lead: the first sentences of the first real paragraph, about two lines of print.
+    Returns (start, end of the lead, end of its paragraph)."""
+    m = re.search(r"[^\s][^\n]{19,}", text)
+    if not m:
+        return 0, 0, 0
+    first, para_end = m.start(), m.end()
+    end, n = first, 0
+    for start, stop in _sentence_spans(text[:para_end], _FULL_STOP):
+        if stop <= first or not text[start:stop].strip():
+            continue
+        if start >= para_end:
+            break
+        end, n = min(stop, para_end), n + 1
+        if end - first >= LEAD_CHARS or n >= 3:
+            break
+    return first, min(end, first + 2 * LEAD_CHARS), para_end
+
+
+def _units(title: str, body: str) -> list[tuple[str, int, int]]:
+    """A round-up (联播快讯, 简讯) is read as its items: (item title, start, end) in the body.
+    Any other article is one unit under its own title."""
+    lines = list(re.finditer(r"[^\n]+", body))
+    heads = [i for i, m in enumerate(lines[:-1]) if _is_item_head(m.group(), lines[i + 1].group())]
+    if len(heads) < 2:
+        return [(title, 0, len(body))]
+    units = []
+    if lines[heads[0]].start() > 0 and body[: lines[heads[0]].start()].strip():
+        units.append((title, 0, lines[heads[0]].start()))
+    for k, i in enumerate(heads):
+        end = lines[heads[k + 1]].start() if k + 1 < len(heads) else len(body)
+        units.append((lines[i].group(), lines[i].end(), end))
+    return units
+
+
+def _is_item_head(line: str, following: str) -> bool:
+    line = line.strip()
+    return (4 <= len(line) <= 40 and not _SENTENCE_END.search(line[-1:])
+            and not line.endswith(("：", ":", "，")) and len(following.strip()) > len(line))
 
 
 def province_scores(title: str, body: str) -> dict[str, float]:
-    """Weight of each province as a subject of the article (see the module docstring)."""
-    data = _load()
+    """Weight of each province as a subject of the article: the best over its items for a
+    round-up, else over the whole article (see the module docstring)."""
     text = _strip_dateline(body)
-    evidence: dict[str, _Evidence] = {}
+    scores: dict[str, float] = {}
+    for unit_title, start, end in _units(title, text):
+        for province, score in _unit_scores(unit_title, text[start:end]).items():
+            scores[province] = max(scores.get(province, 0.0), score)
+    return scores
 
-    for m, province in _resolve(_mentions(title, data)):
-        if not _is_venue(title, m):
-            ev = evidence.setdefault(province, _Evidence())
-            if not ev.title:
-                ev.title, ev.score = True, ev.score + TITLE_WEIGHT
 
+def _unit_scores(title: str, text: str) -> dict[str, float]:
+    data = _load()
+    title_found = {p for m, p in _resolve(_mentions(title, data)) if not _is_venue(title, m)}
     mentions = _mentions(text, data)
-    resolved = _resolve(mentions)
-    mentions_at = {m.end: i for i, m in enumerate(mentions)}
+    resolved = _resolve(mentions, title_found)
+    if not resolved and not title_found:
+        return {}
+    list_size = _list_sizes(text, resolved)
     spans = _sentence_spans(text)
-    lead_end = _lead_end(text, spans)
-    paragraph_starts = set(_paragraph_starts(text))
-    sentence_of = _sentence_index(spans)
-    topic_paragraphs: set[tuple[str, int]] = set()
-    lead_given: set[str] = set()
+    sentence_of = _position_index([s for s, _ in spans])
+    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
+    paragraph_of = _position_index(paragraph_starts)
+    _, lead_end, _ = _lead_span(text)
+    # a lead that tours five provinces or more is a montage: it names no subject
+    lead_provinces = {p for m, p in resolved if m.start < lead_end and not _is_venue(text, m)}
+    lead_counts = len(lead_provinces) < LEAD_LIST_MIN
+
+    evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
+    per_paragraph: dict[tuple[str, int], set[int]] = {}
+    paragraph_provinces: dict[int, set[str]] = {}
     for m, province in resolved:
-        factor = 1.0
-        if _is_venue(text, m):
-            factor = VENUE_FACTOR
-        elif _in_list(text, m, mentions_at):
-            factor = LIST_FACTOR
+        if len(m.place.provinces) == 1:  # 京津冀 in a Beijing paragraph is no rival
+            paragraph_provinces.setdefault(paragraph_of(m.start), set()).add(province)
+    for m, province in resolved:
         ev = evidence.setdefault(province, _Evidence())
+        venue = _is_venue(text, m)
+        in_lead = m.start < lead_end
+        listed = list_size.get(m.start, 1) >= (LEAD_LIST_MIN if in_lead else LIST_MIN)
         s = sentence_of(m.start)
+        history = bool(_HISTORY.search(text, spans[s][0], spans[s][1]))
+        factor = VENUE_FACTOR if venue else LIST_FACTOR if listed or history else 1.0
         if s not in ev.sentences:
             ev.sentences.add(s)
             ev.score += SENTENCE_WEIGHT * factor
-        if m.start < lead_end and province not in lead_given and factor == 1.0:
-            lead_given.add(province)
+        if factor < 1.0:
+            continue
+        if in_lead and not ev.lead and lead_counts:
+            ev.lead = True
             ev.score += LEAD_WEIGHT
-        para = _paragraph_of(m.start, paragraph_starts)
-        if (factor == 1.0 and m.start - para <= 25 and (province, para) not in topic_paragraphs
-                and _paragraph_length(text, para) >= 60):
-            topic_paragraphs.add((province, para))
+        para = paragraph_of(m.start)
+        per_paragraph.setdefault((province, para), set()).add(s)
+        opens = m.start - paragraph_starts[para] <= PARAGRAPH_OPENING
+        # a paragraph is the place's own when it opens on it (or returns to it) and names no
+        # other province: a paragraph naming several is a montage of places
+        if (para not in ev.paragraphs and len(paragraph_provinces.get(para, {province}) - {province}) == 0
+                and _paragraph_length(text, paragraph_starts[para]) >= 40
+                and (opens or len(per_paragraph[(province, para)]) >= 2)):
+            ev.paragraphs.add(para)
             ev.score += PARAGRAPH_TOPIC_WEIGHT
     return {p: ev.score for p, ev in evidence.items()}
 
 
-def _lead_end(text: str, spans: list[tuple[int, int]]) -> int:
-    """The lead: the first sentence (or two short ones) of the body."""
-    end = 0
-    for start, stop in spans:
-        if text[start:stop].strip():
-            end = stop
-            if end - len(text) + len(text.lstrip()) >= 40:
-                break
-    return min(end, 160)
-
-
-def _sentence_index(spans: list[tuple[int, int]]):
-    starts = [s for s, _ in spans]
-
+def _position_index(starts: list[int]):
+    """A function from a text position to the index of the span (sentence, paragraph) it is in."""
     def index(pos: int) -> int:
-        lo, hi = 0, len(starts)
-        while lo + 1 < hi:
-            mid = (lo + hi) // 2
-            if starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid
-        return lo
+        return max(0, bisect.bisect_right(starts, pos) - 1)
     return index
-
-
-def _paragraph_of(pos: int, starts: set[int]) -> int:
-    return max((s for s in starts if s <= pos), default=0)
 
 
 def _paragraph_length(text: str, start: int) -> int:
@@ -313,16 +379,12 @@ def subject_provinces(title: str, body: str) -> list[str]:
     if not scores:
         return []
     top = max(scores.values())
-    threshold = SUBJECT_THRESHOLD
-    if len(scores) >= ROUNDUP_PROVINCES and not any(
-            p for p in scores if _title_has(title, p)):
-        threshold += 2.0
-    chosen = [p for p, s in scores.items() if s >= threshold and s >= RELATIVE_THRESHOLD * top]
+    chosen = [p for p, s in scores.items() if s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top]
     return sorted(chosen, key=lambda p: (-scores[p], PROVINCES.index(p)))
 
 
-def _title_has(title: str, province: str) -> bool:
-    return any(province == p for m, p in _resolve(_mentions(title, _load())))
+def _title_provinces(title: str) -> set[str]:
+    return {p for m, p in _resolve(_mentions(title, _load())) if not _is_venue(title, m)}
 
 
 # --- industries ------------------------------------------------------------------------------
@@ -401,7 +463,8 @@ def tag(article: Article) -> None:
     found = subject_provinces(title, body)
     if article.provinces:
         # provinces from the file's metadata stand; only a province in the title is added
-        extra = [p for p in found if p not in article.provinces and _title_has(title, p)]
+        in_title = _title_provinces(title)
+        extra = [p for p in found if p not in article.provinces and p in in_title]
         article.provinces = list(article.provinces) + extra
     else:
         article.provinces = found
