@@ -110,6 +110,49 @@ def test_query_text_is_escaped_everywhere(client, q):
     assert not doc.xpath("//img[@src='x'] | //b[not(ancestor::footer)]")
 
 
+HOSTILE = [{"title": "<script>alert('t')</script>恶意标题 数字政府",
+            "text": "正文开头。数字政府建设要求 1<2 且 <img src=x onerror=alert(1)> & \"引号\"。",
+            "url": "javascript:alert(1)", "date": "2024-05-30", "source": "<i>来源</i>"}]
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory, settings_factory):
+    """An index whose only article carries markup and a javascript: URL in every field."""
+    from policysearch import index
+
+    base = tmp_path_factory.mktemp("hostile")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "hostile.json").write_text(json.dumps(HOSTILE, ensure_ascii=False), "utf-8")
+    settings = settings_factory(base / "index")
+    index.update(base / "corpus", settings)
+    return create_app({"SETTINGS": settings, "TESTING": True}).test_client()
+
+
+def assert_inert(doc):
+    assert not doc.xpath("//script[not(@src)] | //img | //i | //b | //*[@onerror]")
+    assert not [h for h in doc.xpath("//a/@href") if h.strip().lower().startswith("javascript:")]
+
+
+def test_document_markup_is_shown_as_text(hostile_client):
+    doc, text = page(hostile_client, "/search?q=数字政府")
+    assert_inert(doc)
+    title = doc.xpath("//li[@class='hit']//h2/a")[0]
+    assert "<script>alert('t')</script>" in title.text_content()
+    article = title.get("href")
+    doc, text = page(hostile_client, article)
+    assert_inert(doc)
+    assert "<script>alert('t')</script>" in doc.xpath("//h1")[0].text_content()
+    assert doc.xpath("//div[@class='article-body']//mark"), "highlights still there"
+    assert "javascript:alert(1)" in doc.xpath("//dl")[0].text_content(), "shown, not linked"
+    assert not doc.xpath("//a[contains(@class, 'original-link')]")
+
+
+def test_pages_carry_a_content_security_policy(client):
+    r = client.get("/")
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
 # --- facets and filters ----------------------------------------------------------------------
 
 def top_value(result, facet):

@@ -50,6 +50,11 @@
     }
   });
 
+  const back = document.querySelector("[data-back]");
+  if (back && history.length > 1) {
+    back.addEventListener("click", function (e) { e.preventDefault(); history.back(); });
+  }
+
   const jump = document.querySelector("[data-next-mark]");
   if (jump) jump.addEventListener("click", function (e) { e.preventDefault(); nextMark(); });
 })();
