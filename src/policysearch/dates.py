@@ -54,6 +54,8 @@ def parse(value: object) -> str | None:
     text = str(value).strip()
     if not text:
         return None
+    if re.fullmatch(r"\d{10}|\d{13}", text):
+        return _from_timestamp(int(text))
     m = _YMD.search(text)
     if m:
         y, mo, d = m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)
@@ -63,6 +65,17 @@ def parse(value: object) -> str | None:
         return _valid(int(m.group(1)), int(m.group(2)))
     m = _Y.fullmatch(text) or _Y.fullmatch(text.rstrip("年度"))
     return _valid(int(m.group(1))) if m else None
+
+
+def _from_timestamp(stamp: int) -> str | None:
+    """Unix seconds or milliseconds, read in China's time zone (exports from Chinese sites)."""
+    if stamp >= 10**12:
+        stamp //= 1000
+    try:
+        when = _dt.datetime.fromtimestamp(stamp, _dt.timezone(_dt.timedelta(hours=8)))
+    except (OverflowError, OSError, ValueError):
+        return None
+    return _valid(when.year, when.month, when.day)
 
 
 def from_filename(name: str) -> str | None:

@@ -28,7 +28,7 @@ HEADLINE_MAX = 48          # characters: longer lines are body text
 HEADLINE_LINES = 4         # 引题 + 主题 (sometimes on two lines) + 副题
 PULL_QUOTE_MAX = 150       # characters: longer paragraphs are never pull quotes
 PULL_QUOTE_MIN = 10
-NEAR_DUPLICATE = 0.8       # SequenceMatcher ratio of a near-repeated pull quote
+NEAR_DUPLICATE = 0.85      # share of a pull quote found, in order, in its source
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CLOSING = "。！？!?；;：:…”’」』》）)】〕—"
@@ -45,10 +45,13 @@ _BYLINE_PREFIX = re.compile(
     rf"|本报{_PLACE_DATE}(?:电|讯){_PAREN}"
     rf"|{_MEDIA}{_PLACE_DATE}(?:电|讯|消息){_PAREN}"
     rf"|{_MEDIA}(?:北京|[{CJK}]{{2,6}})?消息{_PAREN}"
-    rf"|(?:本报|特约)?记者[\s{CJK}·、]{{2,30}}?报道)(?=\s|[{CJK}“‘《（(]|$)")
+    rf"|(?:本报|特约)?记者[\s{CJK}·、]{{2,30}}?报道)")
 _BYLINE_LINE = re.compile(
     rf"^(?:(?:本报|本刊|特约|新华社|中新社)?(?:记者|通讯员|实习生|评论员|特约记者)"
     rf"|文\s*[／/|｜]\s*图|[文图]\s*[：:／/]|(?:新华社|中新社)\s*记者|本报评论员)")
+# A page's masthead line: a date with the weekday or page number, not a headline.
+_MASTHEAD = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|第|$)"
+                       r"|^(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}$|^第\s*\d+\s*版")
 _CREDIT = re.compile(rf"(?<=[。！？!?”’」』…])\s*[（(]((?:记者|通讯员)?\s*[{CJK}·]{{2,4}}"
                      rf"(?:\s+[{CJK}·]{{2,4}})*)[）)]\s*$")
 
@@ -80,8 +83,8 @@ def clean_line(line: str) -> str:
 def squeeze(text: str) -> str:
     """Drop white space between CJK characters (layout, not meaning): "江西出台 先进…"."""
     text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(rf"(?<=[{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》]) (?=[{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》])",
-                  "", text)
+    wide = rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》\u2014\u2026]"
+    return re.sub(rf"(?<={wide}) (?={wide})", "", text)
 
 
 def _dense_len(line: str) -> int:
@@ -112,7 +115,7 @@ def is_headline(line: str) -> bool:
         return False
     if line[-1] in "！？!?" and n > 25:
         return False
-    if not re.search(rf"[{CJK}A-Za-z]", line):
+    if not re.search(rf"[{CJK}A-Za-z]", line) or _MASTHEAD.search(line):
         return False
     return True
 
@@ -129,9 +132,11 @@ def _is_broken(line: str, following: str) -> bool:
     if _dense_len(line) > HEADLINE_MAX or "。" in line or "；" in line:
         return True
     if "、" in line or "，" in line:
-        # A heading rarely lists; a fragment whose next line opens with a one- or
-        # two-character clause ("车、特色…", "安，“四川造”…") is the rest of a word.
-        if "、" in line or re.match(r"^[^，、。；：]{1,2}[，、。；：]", following):
+        # A heading rarely lists or runs to several clauses; a fragment whose next line
+        # opens with a one- or two-character clause ("车、特色…", "安，“四川造”…") is the
+        # rest of a word.
+        if ("、" in line or line.count("，") >= 2 or _dense_len(line) > 25
+                or re.match(r"^[^，、。；：]{1,2}[，、。；：]", following)):
             return True
     return False
 
@@ -180,7 +185,7 @@ def article_starts(paras: list[str]) -> list[int]:
             if start < i and (not starts or start > starts[-1]):
                 starts.append(start)
                 floor = i + 1
-        elif (i > floor and _CREDIT.search(paras[i - 1]) and is_headline(para)
+        elif (i >= floor and i > 0 and _CREDIT.search(paras[i - 1]) and is_headline(para)
               and _opens_article(paras, i)):
             if not starts or i > starts[-1]:
                 starts.append(i)
@@ -225,6 +230,8 @@ def title_lines(paras: list[str]) -> int:
         if not (is_headline(para) or (n > 0 and para.startswith(("——", "—", "--")))):
             break
         n += 1
+    if n == len(paras) and n > 1:
+        n = 1   # short lines only: the first is the title, the rest is the text
     return n
 
 
@@ -240,19 +247,16 @@ def build(paras: list[str]) -> Piece:
     else:
         title, rest = fallback_title(paras), list(paras)
     piece = Piece(title=title)
+    # The byline stays in the body too (nothing of the text is lost); it is also lifted
+    # into the article's byline field.
     if rest and is_byline_line(rest[0]) and not _BYLINE_PREFIX.match(rest[0]):
         piece.byline = squeeze_byline(rest[0])
-        rest = rest[1:]
-    if rest and not piece.byline:
-        prefix = byline_prefix(rest[0])
-        if prefix:
-            piece.byline = squeeze_byline(prefix)
-            body = rest[0][len(prefix):].strip() if len(prefix) < len(rest[0]) else ""
-            rest = ([body] if body else []) + rest[1:]
+    elif rest and byline_prefix(rest[0]):
+        piece.byline = squeeze_byline(byline_prefix(rest[0]))
     rest, piece.credit = lift_credits(rest)
     rest, piece.dropped = drop_pull_quotes(rest)
     piece.subheadings = [squeeze(p) for p in rest if is_headline(p)]
-    piece.paragraphs = rest
+    piece.paragraphs = rest or ([title] if title else [])
     return piece
 
 
@@ -312,18 +316,31 @@ def drop_pull_quotes(paras: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _repeats(p: str, q: str, later: bool) -> bool:
-    """p repeats q: q holds p (equal text: only the later copy goes), or a near copy of it."""
+    """p repeats q: q holds p (equal text: only the later copy goes), or nearly holds it.
+
+    "Nearly": a sentence (or two) of q covers most of p in order — a pull quote may be cut
+    from a longer sentence or lose a phrase ("…的规律，前景十分广阔" from "…的规律，方兴未艾，
+    前景十分广阔")."""
     if p == q:
         return later
-    if len(q) > len(p) and p in q:
+    core = p.rstrip("。！？!?；;…")
+    if len(q) > len(p) and core in q:
         return True
-    if not _shares_bigrams(p, q):
+    if not _shares_bigrams(core, q):
         return False
     for s in _windows(q):
-        if len(s) >= len(p) * 0.8 and SequenceMatcher(None, p, s, autojunk=False).ratio() >= NEAR_DUPLICATE:
-            if len(s) > len(p) or (len(s) == len(p) and later) or len(q) > len(s):
+        if len(s) < len(core) * 0.8:
+            continue
+        if _coverage(core, s) >= NEAR_DUPLICATE:
+            if len(s) > len(p) or len(q) > len(p) or (len(s) == len(p) and later):
                 return True
     return False
+
+
+def _coverage(p: str, s: str) -> float:
+    """Share of p's characters found, in order, in runs of two or more within s."""
+    blocks = SequenceMatcher(None, p, s, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= 2) / max(1, len(p))
 
 
 def _windows(q: str) -> list[str]:

@@ -6,10 +6,11 @@ GBK or GB18030 characters (镕, €), so the GB names are all read as GB18030, i
 and a declaration that the bytes contradict is ignored. Order of trust:
 
 1. a byte-order mark (UTF-8, UTF-16 LE/BE);
-2. strict UTF-8 (GB text practically never passes it);
-3. the declared charset, if the bytes decode under it;
-4. UTF-16 without BOM (recognised by its NUL pattern), then GB18030;
-5. UTF-8 with a few damaged sequences (a truncated file), reported as a problem.
+2. UTF-16 without BOM (only bytes with NULs, decoding to ordinary text);
+3. UTF-8, strict, or with a few damaged sequences (a truncated file: reported as a
+   problem); GB text practically never passes;
+4. the declared charset, if the bytes decode under it;
+5. GB18030.
 
 Anything else, or text full of control characters, is not text: `DecodeError`.
 """
@@ -21,6 +22,8 @@ import re
 GB_NAMES = {"gb2312", "gbk", "cp936", "x-gbk", "gb_2312-80", "gb18030", "euc-cn", "hz-gb-2312",
             "csgb2312", "chinese", "ms936", "windows-936"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_ORDINARY = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f"
+                       r"\u3400-\u9fff\uff00-\uffef\ufeff]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 
 
@@ -54,16 +57,16 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str, list[str
     if utf16:
         text, problems = _lenient(data, utf16)
         return _checked(text, utf16), utf16, problems
-    candidates = ["utf-8", canonical(declared), "gb18030"]
+    if _mostly_utf8(data):
+        text, problems = _lenient(data, "utf-8")
+        return _checked(text, "utf-8"), "utf-8", problems
+    candidates = [canonical(declared), "gb18030"]
     for enc in dict.fromkeys(c for c in candidates if c):
         try:
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
         return _checked(text, enc), enc, []
-    if _mostly_utf8(data):
-        text, problems = _lenient(data, "utf-8")
-        return _checked(text, "utf-8"), "utf-8", problems
     raise DecodeError("binary or unknown encoding (not UTF-8, UTF-16 or GB18030)")
 
 
@@ -81,24 +84,35 @@ def _lenient(data: bytes, enc: str) -> tuple[str, list[str]]:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without BOM: ASCII and CJK text has NULs mostly in one byte position."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without BOM: the bytes decode to (almost) nothing but ordinary text.
+
+    Only tried when the bytes hold NULs: ASCII in UTF-16 (digits, newlines) has them,
+    UTF-8 and GB text never do."""
+    if len(data) < 4:
         return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    half = len(data) // 2
-    if odd > half * 0.2 and even < half * 0.02:
-        return "utf-16-le"
-    if even > half * 0.2 and odd < half * 0.02:
-        return "utf-16-be"
-    return None
+    best, best_score = None, 0.0
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[: len(data) - len(data) % 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:5000]
+        ordinary = len(_ORDINARY.findall(sample))
+        score = ordinary / max(1, len(sample))
+        if score > best_score:
+            best, best_score = enc, score
+    return best if best_score >= 0.9 else None
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """UTF-8 with a few broken bytes: many valid multi-byte sequences, almost no bad ones."""
+    """UTF-8, perhaps with a few broken bytes (a truncated file): valid multi-byte sequences
+    and almost no bad ones. GB18030 text fails this at once."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
+    if bad == 0:
+        return True
     good = len(_UTF8_MULTIBYTE.findall(data))
-    return good >= 2 and bad <= max(3, good // 100)
+    return good >= 4 and bad <= max(1, good // 100)
 
 
 def _checked(text: str, enc: str) -> str:

@@ -49,17 +49,45 @@ def short_province(value: str) -> str | None:
     return None
 
 
+# Last resort for exports with names of their own ("news_body", "article_headline"): a
+# word inside the key. Checked in this order, so "title" wins over "text" in "title_text".
+FUZZY = (("title", ("title", "headline", "标题", "题目")),
+         ("body", ("body", "text", "content", "正文", "内容", "全文")),
+         ("date", ("date", "time", "日期", "时间")),
+         ("source", ("source", "media", "来源", "媒体")),
+         ("url", ("url", "link", "链接")))
+
+
 def pick(record: dict[str, Any]) -> dict[str, Any]:
-    """The record's values by article field (first recognised key wins; empty values skipped)."""
-    by_key = {}
+    """The record's values by article field (first recognised key wins; empty values skipped).
+
+    Nested objects one level down ({"meta": {"title": …}}) count as fields of the record."""
+    by_key: dict[str, Any] = {}
+    nested = []
     for key, value in record.items():
-        by_key.setdefault(norm_key(key), value)
+        if isinstance(value, dict):
+            nested.append(value)
+        else:
+            by_key.setdefault(norm_key(key), value)
+    for inner in nested:
+        for key, value in inner.items():
+            if not isinstance(value, dict):
+                by_key.setdefault(norm_key(key), value)
     out = {}
     for field, names in field_names().items():
         for name in names:
             value = by_key.get(name)
             if _present(value):
                 out[field] = value
+                break
+    used = {id(v) for v in out.values()}
+    for field, words in FUZZY:
+        if field in out:
+            continue
+        for key, value in by_key.items():
+            if id(value) not in used and _present(value) and any(w in key for w in words):
+                out[field] = value
+                used.add(id(value))
                 break
     return out
 

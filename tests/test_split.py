@@ -1,0 +1,156 @@
+"""The newspaper splitter: the sample page against its gold file, and the general rules
+(broken lines, bylines, credits, pull quotes, headlines) on small made-up pages."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from policysearch import readers, split
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+GOLD = SHARED / "dev" / "seed_page_gold.json"
+PAGE = SHARED / "samples" / "newspaper" / "000_669bfbe561f8a9dd.txt"
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"\s", "", text or "")
+
+
+@pytest.fixture(scope="module")
+def page():
+    if not GOLD.exists() or not PAGE.exists():
+        pytest.skip("needs ../shared/dev/seed_page_gold.json and ../shared/samples/newspaper")
+    gold = json.loads(GOLD.read_text("utf-8"))
+    articles, problems = readers.read_file(PAGE, PAGE.parent)
+    return gold, articles, problems
+
+
+def test_page_splits_into_the_gold_articles(page):
+    gold, articles, problems = page
+    assert problems == []
+    assert [_squash(a.title) for a in articles] == [_squash(g["title"]) for g in gold["articles"]]
+
+
+@pytest.mark.parametrize("n", range(5))
+def test_page_article_matches_gold(page, n):
+    gold, articles, _ = page
+    g, a = gold["articles"][n], articles[n]
+    assert a.byline == g["byline"]
+    assert a.credit == g.get("credit"), a.credit
+    body = _squash(a.body)
+    for phrase in g.get("must_contain", []):
+        assert _squash(phrase) in body, phrase
+    for sentence in g.get("sentences_once", []):
+        assert body.count(_squash(sentence)) == 1, sentence
+    assert [_squash(s) for s in a.subheadings] == [_squash(s) for s in g.get("subheadings", [])]
+    for heading in g.get("subheadings", []):
+        assert _squash(heading) in body, "subheadings stay inside the article"
+    if a.date is not None:
+        assert a.date.startswith(str(g["year_if_known"]))
+    assert a.doc_type == "新闻"
+    assert "（" + (g.get("credit") or "@") + "）" not in a.body, "credit lifted out of the body"
+
+
+def test_page_articles_have_files_and_ordinals(page):
+    _, articles, _ = page
+    assert [a.ordinal for a in articles] == list(range(5))
+    assert {a.file for a in articles} == {PAGE.name}
+    assert len({a.id for a in articles}) == 5
+
+
+# ---------------------------------------------------------------- general rules
+
+def test_lines_broken_mid_sentence_are_joined():
+    text = "在推动技术创新方面，瞄准重点领域，开\n\n展有组织的科研攻关，争取突破。\n\n青海气候干燥、\n\n冷凉、洁净。"
+    assert split.paragraphs(text) == ["在推动技术创新方面，瞄准重点领域，开展有组织的科研攻关，争取突破。",
+                                      "青海气候干燥、冷凉、洁净。"]
+
+
+def test_short_heading_is_not_joined_to_the_next_paragraph():
+    text = "把人工智能作为一号创新工程\n\n记者在发布会上了解到，四川把人工智能作为一号创新工程。"
+    assert len(split.paragraphs(text)) == 2
+
+
+def test_latin_words_broken_across_lines_keep_a_space():
+    text = "该项目在全省范围内推广应用先进技术，采用 new energy 和 smart\ngrid 技术，效果很好。"
+    assert split.paragraphs(text) == [
+        "该项目在全省范围内推广应用先进技术，采用 new energy 和 smart grid 技术，效果很好。"]
+
+
+PAGE_TEXT = """\
+2024年5月30日 星期四
+
+科技赋能
+某省加快发展新质生产力
+——记某省创新驱动发展纪实
+
+本报记者 张三 李四
+
+近日，某省召开新闻发布会，介绍加快发展新质生产力的做法和成效，引起广泛关注。
+
+加快打造创新平台
+
+该省今年新建重点实验室12家，科技成果转化率明显提高，创新生态持续改善。
+
+新建重点实验室12家，科技成果转化率明显提高。
+
+下一步，该省将继续深化改革，推动科技创新和产业创新深度融合。（某讯）
+
+另一省份出台促进条例
+
+新华社某地5月29日电（记者 王五）另一省份日前出台促进条例，将于7月1日起施行，为产业发展提供法治保障。
+
+条例共六章四十条，对创新发展、数字赋能、绿色转型等作出规定。
+"""
+
+
+def test_multi_line_headlines_bylines_credits_and_pull_quotes():
+    pieces = split.split_page(PAGE_TEXT)
+    assert [p.title for p in pieces] == ["科技赋能某省加快发展新质生产力——记某省创新驱动发展纪实",
+                                         "另一省份出台促进条例"]
+    first, second = pieces
+    assert first.byline == "本报记者 张三 李四"
+    assert first.credit == "某讯"
+    assert first.subheadings == ["加快打造创新平台"]
+    assert first.dropped == ["新建重点实验室12家，科技成果转化率明显提高。"]
+    assert "加快打造创新平台" in first.body and "（某讯）" not in first.body
+    assert second.byline == "新华社某地5月29日电（记者 王五）"
+    assert second.body.startswith("新华社某地5月29日电（记者 王五）另一省份日前出台促进条例")
+
+
+def test_page_date_from_masthead_and_dateline(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE_TEXT, encoding="utf-8")
+    articles, _ = readers.read_file(path, tmp_path)
+    assert [a.date for a in articles] == ["2024-05-30", "2024-05-30"]
+    assert {a.date_from for a in articles} == {"text"}
+
+
+def test_article_after_a_credit_without_byline_starts_a_new_article():
+    text = ("甲省发布新政策\n\n本报讯 甲省日前发布新政策，支持企业创新发展，效果明显。（甲文）\n\n"
+            "乙省工业稳步增长\n\n乙省工业和信息化厅发布数据显示，前4个月全省工业增加值同比增长8%。")
+    pieces = split.split_page(text)
+    assert [p.title for p in pieces] == ["甲省发布新政策", "乙省工业稳步增长"]
+    assert pieces[1].byline is None
+
+
+def test_near_duplicate_pull_quote_keeps_the_fuller_sentence():
+    paras = ["川渝产业协同符合自身发展需求，也符合产业发展的规律，前景十分广阔。",
+             "当前，两省市积极承接国家重大生产力布局。川渝产业协同符合自身发展需求，也符合产业发展的规律，方兴未艾，前景十分广阔。"]
+    kept, dropped = split.drop_pull_quotes(paras)
+    assert kept == paras[1:] and dropped == paras[:1]
+
+
+def test_distinct_short_paragraphs_are_kept():
+    paras = ["第一，加快建设重点项目。", "第二，加快培育新兴产业。", "第三，持续优化营商环境。"]
+    assert split.drop_pull_quotes(paras) == (paras, [])
+
+
+def test_one_article_text_title_from_headline_lines():
+    pieces = split.split_page("江西出台\n先进制造业促进条例\n\n近日，《江西省先进制造业促进条例》新闻发布会在南昌举行。\n")
+    assert len(pieces) == 1
+    assert pieces[0].title == "江西出台先进制造业促进条例"
+    assert pieces[0].body == "近日，《江西省先进制造业促进条例》新闻发布会在南昌举行。"
