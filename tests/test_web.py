@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from lxml import etree, html as lxml_html
 
-from policysearch.web import chips, create_app, facet_view, pagination, tile_map, year_chart
+from policysearch.web import FILTERS, chips, create_app, facet_view, pagination, tile_map, year_chart
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 QUERY = "发展"            # in nearly every document of the demo corpus: several pages of hits
@@ -410,7 +410,7 @@ def ctx(app):
 
 
 def params(**kw):
-    base = {"q": "光伏", "province": [], "industry": [], "from": None, "to": None,
+    base = {"q": "光伏", **{name: [] for name in FILTERS}, "from": None, "to": None,
             "sort": "relevance", "page": 1, "per_page": 10}
     return {**base, **kw}
 

@@ -19,6 +19,7 @@ that only after `_trusted` has checked it holds no other tag.
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import math
 import re
@@ -39,6 +40,10 @@ CSV_MAX_ROWS = 1000      # the CSV export stops here; the page and a header say 
 FEED_SIZE = 30           # entries in an Atom feed: the newest results of the search
 FACETS = ("province", "industry", "year", "doc_type")
 FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种"}
+# facets that are also request parameters (repeatable, values ORed); doc_type joins them as
+# soon as the backend's SearchRequest takes it, until then its facet is counts only
+FILTERS = tuple(f for f in ("province", "industry", "doc_type")
+                if f in inspect.signature(backend.SearchRequest.from_params).parameters)
 DATE_FROM_LABELS = {"metadata": "文件元数据", "filename": "文件名", "text": "正文"}
 BADGES_SHOWN = 5         # province / industry badges per hit before "+N"
 TILE_LEVELS = 5          # shades of the province tile map besides "none"
@@ -62,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ui)
     app.after_request(_security_headers)
     app.register_error_handler(Exception, _handle_error)
-    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, PER_PAGE_MAX=PER_PAGE_MAX)
+    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, FILTERS=FILTERS)
     app.jinja_env.filters.update(atom_date=_atom_date, as_html_text=_as_html_text)
     return app
 
@@ -101,8 +106,7 @@ def _params() -> dict[str, Any]:
     args = request.args
     return {
         "q": args.get("q", "").strip(),
-        "province": _unique(args.getlist("province")),
-        "industry": _unique(args.getlist("industry")),
+        **{name: _unique(args.getlist(name)) for name in FILTERS},
         "from": args.get("from", "").strip() or None,
         "to": args.get("to", "").strip() or None,
         "sort": args.get("sort", "").strip() or "relevance",
@@ -118,17 +122,17 @@ def _unique(values: list[str]) -> list[str]:
 def _search_request(p: dict[str, Any], **overrides):
     p = {**p, **overrides}
     return backend.SearchRequest.from_params(
-        q=p["q"], province=p["province"], industry=p["industry"], date_from=p["from"],
-        date_to=p["to"], sort=p["sort"], page=p["page"], per_page=p["per_page"])
+        q=p["q"], date_from=p["from"], date_to=p["to"], sort=p["sort"], page=p["page"],
+        per_page=p["per_page"], **{name: p[name] for name in FILTERS})
 
 
 def _blank_params(q: str | None = None) -> dict[str, Any]:
-    return {"q": q or "", "province": [], "industry": [], "from": None, "to": None,
+    return {"q": q or "", **{name: [] for name in FILTERS}, "from": None, "to": None,
             "sort": "relevance", "page": 1, "per_page": PER_PAGE_DEFAULT}
 
 
 def _is_blank(p: dict[str, Any]) -> bool:
-    return not (p["q"] or p["province"] or p["industry"] or p["from"] or p["to"])
+    return not (p["q"] or p["from"] or p["to"] or any(p[name] for name in FILTERS))
 
 
 # --- URLs: every link on a page is computed here, never in templates -------------------------
@@ -154,7 +158,7 @@ def _toggle(values: list[str], value: str) -> list[str]:
 
 def facet_view(name: str, buckets: list[dict], p: dict[str, Any]) -> list[dict]:
     """One facet as plain data: value, count, selected, toggle_url (None: not a filter)."""
-    if name in ("province", "industry"):
+    if name in FILTERS:
         chosen = p[name]
         items = [{**b, "selected": b["value"] in chosen} for b in buckets]
         # a chosen value with no hits left still shows, so it can be turned off
@@ -178,7 +182,7 @@ def facet_view(name: str, buckets: list[dict], p: dict[str, Any]) -> list[dict]:
 def chips(p: dict[str, Any]) -> list[dict]:
     """The active filters, each with the URL that removes it."""
     out = []
-    for name in ("province", "industry"):
+    for name in FILTERS:
         for value in p[name]:
             out.append({"kind": FACET_LABELS[name], "label": value,
                         "remove_url": search_url(p, page=1, **{name: _toggle(p[name], value)})})
@@ -253,6 +257,7 @@ def _tile_layout() -> list[tuple[str, int, int]]:
 
 def pagination(result: dict, p: dict[str, Any]) -> dict:
     pages = max(1, math.ceil(result["total"] / result["per_page"]))
+    pages = min(pages, getattr(backend, "MAX_PAGE", pages))   # no links the backend refuses
     page = result["page"]
     window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
     links, last = [], 0
@@ -483,7 +488,7 @@ def _as_html_text(html: Markup | str | None) -> str:
 
 def _describe(p: dict[str, Any]) -> str:
     parts = [p["q"]] if p["q"] else []
-    parts += p["province"] + p["industry"]
+    parts += [v for name in FILTERS for v in p[name]]
     if p["from"] or p["to"]:
         parts.append(f"{p['from'] or ''}–{p['to'] or ''}")
     return " · ".join(parts) or "全部文章"
