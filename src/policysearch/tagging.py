@@ -132,10 +132,9 @@ def _load() -> _Data:
 
     terms: dict[str, list[tuple[str, float]]] = {}
     for industry, term, weight in _data_lines("industries.tsv"):
-        terms.setdefault(term, []).append((industry, float(weight)))
-    for phrase in ("工业和信息化部", "工信部", "农业农村部", "人民银行", "中国人民银行", "电视台",
-                   "通信员", "新闻发布", "发布会", "互联网信息办公室"):
-        terms.setdefault(phrase, [])
+        entries = terms.setdefault(term, [])
+        if industry != "-":
+            entries.append((industry, float(weight)))
     return _Data(places, _trie_pattern(places), terms, _trie_pattern(terms))
 
 
@@ -389,29 +388,48 @@ def _title_provinces(title: str) -> set[str]:
 
 # --- industries ------------------------------------------------------------------------------
 
-INDUSTRY_TITLE_WEIGHT = 3.0
+INDUSTRY_TITLE_WEIGHT = 1.5   # times the term's weight
 INDUSTRY_THRESHOLD = 3.0
+FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
+LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
+WEAK_TERM_FACTOR = 0.75
+INDUSTRY_RELATIVE = 0.1      # of the strongest industry's score
+LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them       # a weight-1 term counts half
+
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
+_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|中央|中共|总书记|国家")
 
 
 def industry_scores(title: str, body: str) -> dict[str, float]:
     data = _load()
+    if not _DOMESTIC.search(title + body[:2000]) and not province_scores(title, body):
+        return {}  # news about other countries: its industries are not ours to facet
+    scores: dict[str, float] = {}
+    for unit_title, start, end in _units(title, body):
+        for industry, score in _unit_industry_scores(unit_title, body[start:end], data).items():
+            scores[industry] = max(scores.get(industry, 0.0), score)
+    return scores
+
+
+def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float]:
     scores: dict[str, float] = {}
     for m in data.term_pattern.finditer(title):
         for industry, weight in data.terms.get(m.group(), []):
-            scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight / 2
+            scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight
     for start, stop in _sentence_spans(body):
         sentence = body[start:stop]
         best: dict[str, float] = {}
         for m in data.term_pattern.finditer(sentence):
             for industry, weight in data.terms.get(m.group(), []):
                 listed = sentence[m.end(): m.end() + 1] == "、" or sentence[m.start() - 1: m.start()] == "、"
-                w = weight * (0.4 if listed else 1.0)
+                w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
         if not best:
             continue
-        factor = 1.5 if _FIGURE.search(sentence) else 1.0
+        factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
+        if len(best) >= LIST_SENTENCE_INDUSTRIES:
+            factor *= LISTED_FACTOR  # 人工智能、外贸、城市更新…: a sentence that lists sectors
         for industry, w in best.items():
             scores[industry] = scores.get(industry, 0.0) + w * factor
     return scores
@@ -423,7 +441,10 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 
 def subject_industries(title: str, body: str) -> list[str]:
     scores = industry_scores(title, body)
-    chosen = [i for i, s in scores.items() if s >= INDUSTRY_THRESHOLD]
+    if not scores:
+        return []
+    floor = max(INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE * max(scores.values()))
+    chosen = [i for i, s in scores.items() if s >= floor]
     return sorted(chosen, key=lambda i: (-scores[i], INDUSTRIES.index(i)))
 
 
