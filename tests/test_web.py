@@ -383,7 +383,9 @@ def test_csv_export_has_header_rows_and_states_its_cap(indexed_corpus):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:3] == ["id", "title", "date"]
+    assert rows[0][-2:] == ["snippet", "article_url"]
     assert len(rows) == 1 + 3
+    assert "<mark>" not in text and all(row[-1].startswith("http://localhost/article/") for row in rows[1:])
     assert r.headers["X-Result-Cap"] == "3" and int(r.headers["X-Total-Count"]) > 3
 
 
@@ -452,3 +454,20 @@ def test_year_chart_and_tile_map_shapes(ctx):
     qinghai = next(t for t in tiles if t["name"] == "青海")
     assert qinghai["level"] == 5 and qinghai["url"]
     assert next(t for t in tiles if t["name"] == "西藏")["url"] is None
+
+
+def test_templates_and_static_files_are_package_data():
+    """Wheels carry templates/ (through the src/policysearch/templates symlink) and static/:
+    every file there matches pyproject's package-data globs, as setuptools expands them.
+    (Checked by hand too: pip wheel . && unzip -l dist/*.whl | grep templates/.)"""
+    import glob
+    import tomllib
+
+    repo = Path(__file__).resolve().parents[1]
+    package = repo / "src" / "policysearch"
+    globs = tomllib.loads((repo / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-data"]["policysearch"]
+    shipped = {Path(f).resolve() for g in globs for f in glob.glob(str(package / g), recursive=True)
+               if Path(f).is_file()}
+    wanted = [f for d in (repo / "templates", package / "static") for f in d.rglob("*") if f.is_file()]
+    assert (package / "templates").resolve() == (repo / "templates").resolve()
+    assert wanted and not [f for f in wanted if f.resolve() not in shipped]

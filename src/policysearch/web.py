@@ -5,12 +5,13 @@ Request -> page, in three steps, the same for every route:
 1. The query string is turned into a typed `search.SearchRequest` at the edge
    (`_search_request`); a bad value raises `search.ParamError`, which the one error handler
    turns into a 400 naming the parameter.
-2. The search backend answers with plain data (the contract's search document). It opens
-   the index on every call, so a finished `policysearch index` run shows without a restart.
+2. The search backend answers with plain data (the contract's search document). It checks
+   the index on every call and reopens it when an index run has finished, so new documents
+   show without a restart; a missing index is a 503 page until one is built.
 3. The HTML page, `.json`, `.atom` and `.csv` twins all render that same document. For the
    HTML page a view-model adds what templates need (facets as plain data in the Datasette
    style: `value`, `count`, `selected`, `toggle_url`; chips; pagination), so templates only
-   loop and never compute URLs.
+   loop and never work out which parameters a link carries.
 
 Escaping: Jinja autoescapes everything. The only HTML we pass through unescaped is what the
 renderer produced (snippets, `title_html`, `body_html`: escaped text plus `<mark>`), and even
@@ -24,8 +25,9 @@ import io
 import math
 import re
 from dataclasses import replace
+from html import unescape
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
@@ -368,7 +370,7 @@ def search_atom():
     body = render_template("feed.atom.xml", result=result, p=p,
                            hits=[hit_view(h, p) for h in result["hits"]],
                            title=_describe(p),
-                           self_url=search_url(p, "ui.search_atom", sort=None) ,
+                           self_url=search_url(p, "ui.search_atom", sort=None),
                            page_url=search_url(p))
     return Response(body, mimetype="application/atom+xml")
 
@@ -383,12 +385,12 @@ def search_csv():
     writer = csv.writer(out)
     columns = ["id", "title", "date", "source", "provinces", "industries", "doc_type", "issuer",
                "doc_number", "url", "file", "score"]
-    writer.writerow(columns + ["article_url"])
+    writer.writerow(columns + ["snippet", "article_url"])
     for hit in rows:
         values = ["、".join(hit.get(c) or []) if c in ("provinces", "industries") else hit.get(c)
                   for c in columns]
-        writer.writerow([_csv_cell(v) for v in values]
-                        + [url_for("ui.article_page", id=hit["id"], _external=True)])
+        values += [_plain_text(hit.get("snippet")), url_for("ui.article_page", id=hit["id"], _external=True)]
+        writer.writerow([_csv_cell(v) for v in values])
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=policysearch.csv"
     response.headers["X-Total-Count"] = str(total)
@@ -406,6 +408,11 @@ def _all_hits(p: dict[str, Any], cap: int) -> tuple[list[dict], int]:
             break
         page += 1
     return rows[:cap], total
+
+
+def _plain_text(html: str | None) -> str:
+    """A snippet without its <mark>s, unescaped: what a spreadsheet cell should hold."""
+    return unescape(_MARK_TAG.sub("", html or ""))
 
 
 def _csv_cell(value: Any) -> Any:
