@@ -4,7 +4,7 @@ The stage runs once per article while indexing, after the readers, so it reads o
 article carries (title, byline, body, and any facet the reader took from file metadata) and
 keeps everything it loads in one process-wide cache.
 
-Provinces. One scan of the text with a single compiled pattern finds every name of the
+Provinces. One left-to-right scan of the text (a dict probe per position) finds every name of the
 gazetteer (data/places.tsv, generated from the national division codes; data/regions.tsv for
 zones, landmarks and regional names) together with the words that merely contain a place name
 (data/place_traps.tsv, data/not_places.tsv: 孙中山, 长安汽车, 朝阳产业 ...). The longest word
@@ -15,13 +15,16 @@ of a long list counts for little, and a short county name (金寨, 阜平) or a 
 several provinces (朝阳, 鼓楼区, 兴安) only backs up a province the article names otherwise.
 A province is a subject when its weight clears a threshold and is not dwarfed by the main one.
 
-Industries. Terms of data/industries.tsv are found with one pattern too, sentence by sentence;
+Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
 little inside a bare list, and the title counts most.
 
-Dates. Only when the reader found no full date: a dateline (新华社北京1月31日电, 本报北京…
-电) or a full date near the top, never a target year (到2026年, 2024—2026年); a month and
-day complete the year the reader already had, and no year is ever guessed.
+Dates. Only when the reader found no full date, and with the readers' own date functions
+(policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
+never a target year (到2026年, 2024—2026年); a month and day complete the year the reader
+already had, and no year is ever guessed.
+
+Round-ups (联播快讯, 简讯) are read item by item: each item's headline is its title.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from policysearch import dates
 from policysearch.article import Article
 
 PROVINCES = ("北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上海 江苏 浙江 安徽 福建 江西 山东 河南 "
@@ -82,9 +86,9 @@ class Place:
 @dataclass
 class _Data:
     places: dict[str, Place]
-    place_pattern: re.Pattern[str]
+    place_scanner: _Scanner
     terms: dict[str, list[tuple[str, float]]]
-    term_pattern: re.Pattern[str]
+    term_scanner: _Scanner
 
 
 def _data_lines(name: str):
@@ -94,25 +98,29 @@ def _data_lines(name: str):
             yield line.split("\t")
 
 
-def _trie_pattern(words) -> re.Pattern[str]:
-    """One regex for many literal words, shaped as a trie so each position is tried once per
-    first character; alternatives are longest-first, so the longest word wins."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = True
+class _Scanner:
+    """Finds the words of a fixed vocabulary in a text, longest first at each position, left to
+    right without overlaps. A dict probe per position whose character starts some word: with
+    thousands of names this is several times faster than one big regex alternation."""
 
-    def build(node: dict) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if end else body
+    def __init__(self, words) -> None:
+        self.words = frozenset(words)
+        lengths: dict[str, set[int]] = {}
+        for word in self.words:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
 
-    return re.compile(build(trie))
+    def finditer(self, text: str):
+        """Yield (start, end, word) for each word found."""
+        i, n, words, lengths = 0, len(text), self.words, self.lengths
+        while i < n:
+            for size in lengths.get(text[i], ()):
+                if text[i:i + size] in words:
+                    yield i, i + size, text[i:i + size]
+                    i += size
+                    break
+            else:
+                i += 1
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +143,7 @@ def _load() -> _Data:
         entries = terms.setdefault(term, [])
         if industry != "-":
             entries.append((industry, float(weight)))
-    return _Data(places, _trie_pattern(places), terms, _trie_pattern(terms))
+    return _Data(places, _Scanner(places), terms, _Scanner(terms))
 
 
 # --- provinces -------------------------------------------------------------------------------
@@ -168,13 +176,13 @@ def _strip_dateline(text: str) -> str:
 
 def _mentions(text: str, data: _Data) -> list[_Mention]:
     out = []
-    for m in data.place_pattern.finditer(text):
-        place = data.places.get(m.group())
-        if place is None or not place.provinces:
-            continue
-        if _NOT_A_PLACE_AFTER.match(text[m.end(): m.end() + 6]):
+    for start, end, name in data.place_scanner.finditer(text):
+        place = data.places[name]
+        if not place.provinces:
+            continue  # a trap: 孙中山, 长安汽车, 三明治
+        if _NOT_A_PLACE_AFTER.match(text[end: end + 6]):
             continue  # 福建社团, 宁夏代表团, 北京队, 宁波舰: a body of people or a ship
-        out.append(_Mention(m.start(), m.end(), m.group(), place))
+        out.append(_Mention(start, end, name, place))
     return out
 
 
@@ -373,8 +381,10 @@ def _paragraph_length(text: str, start: int) -> int:
     return (len(text) if end < 0 else end) - start
 
 
-def subject_provinces(title: str, body: str) -> list[str]:
-    scores = province_scores(title, body)
+def subject_provinces(title: str, body: str, scores: dict[str, float] | None = None) -> list[str]:
+    """The subject provinces, most salient first."""
+    if scores is None:
+        scores = province_scores(title, body)
     if not scores:
         return []
     top = max(scores.values())
@@ -388,23 +398,30 @@ def _title_provinces(title: str) -> set[str]:
 
 # --- industries ------------------------------------------------------------------------------
 
+INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 通信网络 装备制造 汽车 能源 石化化工 冶金建材 "
+              "新材料 生物医药 消费品 农业 节能环保 交通物流 金融 建筑房地产 文化旅游 商贸").split()
+
+# --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole)
 INDUSTRY_TITLE_WEIGHT = 1.5   # times the term's weight
-INDUSTRY_THRESHOLD = 3.0
+INDUSTRY_THRESHOLD = 3.0      # one sentence with a strong term and a figure reaches it
+INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
-WEAK_TERM_FACTOR = 0.75
-INDUSTRY_RELATIVE = 0.1      # of the strongest industry's score
-LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them       # a weight-1 term counts half
+WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
+LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
 _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|中央|中共|总书记|国家")
 
 
-def industry_scores(title: str, body: str) -> dict[str, float]:
-    data = _load()
-    if not _DOMESTIC.search(title + body[:2000]) and not province_scores(title, body):
+def industry_scores(title: str, body: str, has_places: bool | None = None) -> dict[str, float]:
+    """Weight of each industry: the best over a round-up's items, else over the article."""
+    if has_places is None:
+        has_places = bool(province_scores(title, body))
+    if not has_places and not _DOMESTIC.search(title + body[:2000]):
         return {}  # news about other countries: its industries are not ours to facet
+    data = _load()
     scores: dict[str, float] = {}
     for unit_title, start, end in _units(title, body):
         for industry, score in _unit_industry_scores(unit_title, body[start:end], data).items():
@@ -414,15 +431,15 @@ def industry_scores(title: str, body: str) -> dict[str, float]:
 
 def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float]:
     scores: dict[str, float] = {}
-    for m in data.term_pattern.finditer(title):
-        for industry, weight in data.terms.get(m.group(), []):
+    for _, _, term in data.term_scanner.finditer(title):
+        for industry, weight in data.terms[term]:
             scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight
     for start, stop in _sentence_spans(body):
         sentence = body[start:stop]
         best: dict[str, float] = {}
-        for m in data.term_pattern.finditer(sentence):
-            for industry, weight in data.terms.get(m.group(), []):
-                listed = sentence[m.end(): m.end() + 1] == "、" or sentence[m.start() - 1: m.start()] == "、"
+        for start, end, term in data.term_scanner.finditer(sentence):
+            for industry, weight in data.terms[term]:
+                listed = "、" in (sentence[end: end + 1], sentence[start - 1: start])
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
         if not best:
@@ -435,12 +452,9 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     return scores
 
 
-INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 通信网络 装备制造 汽车 能源 石化化工 冶金建材 "
-              "新材料 生物医药 消费品 农业 节能环保 交通物流 金融 建筑房地产 文化旅游 商贸").split()
-
-
-def subject_industries(title: str, body: str) -> list[str]:
-    scores = industry_scores(title, body)
+def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
+    """The industries the article says something specific about, strongest first."""
+    scores = industry_scores(title, body, has_places)
     if not scores:
         return []
     floor = max(INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE * max(scores.values()))
@@ -450,30 +464,20 @@ def subject_industries(title: str, body: str) -> list[str]:
 
 # --- dates -----------------------------------------------------------------------------------
 
-_FULL_DATE = re.compile(r"(?<![\d—\-–~至到])((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日(?!\s*[—\-–~至到])")
-
-
 def complete_date(article: Article) -> None:
-    """Fill or refine the date from a dateline or a full date near the top (module docstring)."""
+    """Complete a missing or partial date from a dateline or a full date near the top, with the
+    readers' own date functions (policysearch.dates): a year-less dateline (新华社北京1月31日电)
+    only completes a year the reader already had, and target years (到2026年) never count."""
     if article.date_precision == "day":
         return
-    head = f"{article.byline or ''}\n{article.body[:200]}"
-    year = article.date[:4] if article.date else None
-    full = _FULL_DATE.search(head)
-    if full and (year is None or full.group(1) == year):
-        y, mo, d = full.groups()
-        if _valid(int(mo), int(d)):
-            article.set_date(f"{y}-{int(mo):02d}-{int(d):02d}", "text")
-            return
-    line = _DATELINE.search(head)
-    if line and year:
-        mo, d = int(line.group(1)), int(line.group(2))
-        if _valid(mo, d) and (article.date_precision != "month" or int(article.date[5:7]) == mo):
-            article.set_date(f"{year}-{mo:02d}-{d:02d}", "text")
-
-
-def _valid(month: int, day: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= 31
+    year = int(article.date[:4]) if article.date else None
+    head = f"{article.byline or ''}\n{article.body[:300]}"
+    found = dates.from_text(head, year=year, head_chars=300)
+    if not found or len(found) != 10:
+        return
+    if article.date and not found.startswith(article.date):
+        return  # a date of another year or month is some other event's
+    article.set_date(found, "text")
 
 
 # --- the stage -------------------------------------------------------------------------------
@@ -481,13 +485,14 @@ def _valid(month: int, day: int) -> bool:
 def tag(article: Article) -> None:
     """Set provinces and industries and complete the date of one article, in place."""
     title, body = article.title or "", article.body or ""
-    found = subject_provinces(title, body)
+    scores = province_scores(title, body)
+    found = subject_provinces(title, body, scores)
     if article.provinces:
         # provinces from the file's metadata stand; only a province in the title is added
         in_title = _title_provinces(title)
-        extra = [p for p in found if p not in article.provinces and p in in_title]
-        article.provinces = list(article.provinces) + extra
+        article.provinces = list(article.provinces) + [
+            p for p in found if p not in article.provinces and p in in_title]
     else:
         article.provinces = found
-    article.industries = subject_industries(title, body)
+    article.industries = subject_industries(title, body, has_places=bool(scores))
     complete_date(article)
