@@ -24,14 +24,19 @@ import fcntl
 import json
 import multiprocessing
 import os
+import pickle
 import queue as queue_mod
 import shutil
 import time
+import zlib
+from array import array
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
 from whoosh import columns, fields, formats, index as whoosh_index
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from policysearch import analysis, readers
@@ -65,6 +70,28 @@ class IndexWriteError(IndexError_):
 
 # -- schema -------------------------------------------------------------------------------
 
+class CompactPositions(formats.Positions):
+    """Positions as a raw array ('H' when every position fits in 16 bits, else 'I') with
+    the type code in front: 3 bytes for the common single occurrence instead of the 14 of
+    Whoosh's pickled delta list, and decoded by C code (array) instead of pickle."""
+
+    def encode(self, poslist):
+        code = "H" if poslist[-1] < 65536 else "I"
+        return code.encode("ascii") + array(code, poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        return array(chr(valuestring[0]), valuestring[1:]).tolist()
+
+    def decode_frequency(self, valuestring):
+        return (len(valuestring) - 1) // (2 if valuestring[0] == 72 else 4)
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+    def decode_position_boosts(self, valuestring):
+        return [(pos, 1) for pos in self.decode_positions(valuestring)]
+
+
 class _Tokens(fields.FieldType):
     """A positional text field fed with token lists made by `analysis`.
 
@@ -72,7 +99,7 @@ class _Tokens(fields.FieldType):
     so phrases cannot match across them."""
 
     def __init__(self, field_boost: float = 1.0):
-        self.format = formats.Positions(field_boost=field_boost)
+        self.format = CompactPositions(field_boost=field_boost)
         self.analyzer = None
         self.scorable = True
         self.stored = False
@@ -81,24 +108,29 @@ class _Tokens(fields.FieldType):
         self.column_type = None
 
     def index(self, value, **kwargs):
-        positions = defaultdict(list)
-        for pos, token in enumerate(value):
-            if token:
-                positions[token].append(pos)
         boost = self.format.field_boost
-        for token, poslist in positions.items():
+        for token, poslist in token_positions(value).items():
             yield token.encode("utf-8"), len(poslist), len(poslist) * boost, _encode(poslist)
 
     def tokenize(self, value, **kwargs):  # pragma: no cover - never analysed by Whoosh
         raise NotImplementedError("_Tokens fields take pre-analysed token lists")
 
 
-_encode_positions = formats.Positions().encode
+def token_positions(tokens: list[str]) -> dict[str, list[int]]:
+    positions = defaultdict(list)
+    for pos, token in enumerate(tokens):
+        if token:
+            positions[token].append(pos)
+    return positions
+
+
+_encode_positions = CompactPositions().encode
 _single_position: dict[int, bytes] = {}
 
 
 def _encode(poslist: list[int]) -> bytes:
-    """Whoosh's position encoding, cached for the common one-occurrence case."""
+    """Encoded positions; the one-occurrence values are cached and shared, which saves
+    both time and memory while postings are held in memory."""
     if len(poslist) == 1:
         pos = poslist[0]
         encoded = _single_position.get(pos)
@@ -106,6 +138,56 @@ def _encode(poslist: list[int]) -> bytes:
             encoded = _single_position[pos] = _encode_positions(poslist)
         return encoded
     return _encode_positions(poslist)
+
+
+class _LeanPostingsWriter(W3PostingsWriter):
+    """Whoosh 3 postings, compressed only when a block is big enough to gain from it
+    (zlib on the many one- or two-posting blocks of rare bigrams cost time for nothing)."""
+
+    def _write_block(self, last=False):
+        if not self._blockcount:
+            self._postfile.write(WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        databytes = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), 2)
+        comp = self._compression if len(databytes) >= 256 else 0
+        if comp:
+            databytes = zlib.compress(databytes, comp)
+        ids = self._ids
+        infobytes = pickle.dumps((len(ids), ids[-1], self._maxweight, comp,
+                                  length_to_byte(self._minlength),
+                                  length_to_byte(self._maxlength)), 2)
+        length = len(infobytes) + len(databytes)
+        self._postfile.write_int(-length if last else length)
+        self._postfile.write(infobytes)
+        self._postfile.write(databytes)
+        self._blockcount += 1
+        self._new_block()
+
+    def finish_postings(self):
+        # Whoosh 2.7's own version calls a misspelt set_inline(), so inlining never worked.
+        terminfo = self._terminfo
+        if not self.written() and len(self) < self._inlinelimit:
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, self._values)
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            terminfo.set_extent(self._startoffset, self._postfile.tell() - self._startoffset)
+        self._terminfo = None
+        return terminfo
+
+
+class LeanCodec(W3Codec):
+    """W3Codec that inlines the postings of rare terms into the term table (most bigrams
+    occur in a handful of documents) and skips compressing tiny blocks."""
+
+    def __init__(self):
+        super().__init__(blocklimit=128, compression=3, inlinelimit=4)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _LeanPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                   compression=self._compression,
+                                   inlinelimit=self._inlinelimit)
 
 
 def make_schema() -> fields.Schema:
@@ -223,12 +305,28 @@ def _write_json(path: Path, data) -> None:
 # -- building segments --------------------------------------------------------------------
 
 class _SegmentBuilder:
-    """Ingests files into one new Whoosh segment (one per worker process)."""
+    """Ingests files into new Whoosh segments (one builder per worker process).
+
+    Postings are collected in memory per field and term, as compact arrays, and written
+    term by term, a block of up to 128 postings at a time, through the codec's own writers.
+    This replaces Whoosh's generic path (a tuple per posting, an external sort through
+    pickled run files, one Python call per posting when writing), which was most of the
+    indexing time. A segment is finished whenever MAX_POSTINGS are held, bounding memory."""
+
+    MAX_POSTINGS = 6_000_000
 
     def __init__(self, gen: Path, corpus_dir: Path):
-        ix = whoosh_index.open_dir(str(gen))
-        self.writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+        self.ix = whoosh_index.open_dir(str(gen))
+        self.schema = self.ix.schema
         self.corpus_dir = corpus_dir
+        self.segments = []
+        self._start()
+
+    def _start(self):
+        self.writer = SegmentWriter(self.ix, _lk=False, codec=LeanCodec(), compound=False)
+        self.postings: dict[str, dict] = {}
+        self.lengths: dict[str, array] = {}
+        self.held = 0
 
     def add_file(self, rel: str, path: str, fingerprint: str) -> dict:
         result = {"file": rel, "fingerprint": fingerprint, "articles": 0,
@@ -243,21 +341,110 @@ class _SegmentBuilder:
             result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"
             return result
         for doc in docs:
-            self.writer.add_document(**doc)
+            self.add_document(doc)
+        if self.held >= self.MAX_POSTINGS:
+            self._flush()
+            self._start()
         result["articles"] = len(docs)
         result["problems"] = list(problems)
         return result
 
-    def finish(self):
-        """The finished segment, or None when nothing was added."""
+    def add_document(self, doc: dict) -> None:
+        writer, schema = self.writer, self.schema
+        docnum = writer.docnum
+        perdoc = writer.perdocwriter
+        perdoc.start_doc(docnum)
+        for name in sorted(doc):
+            value = doc[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                length = self._add_postings(name, field, docnum, value)
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        writer.docnum += 1
+        writer._added = True
+
+    def _add_postings(self, name, field, docnum, value) -> int:
+        terms = self.postings.setdefault(name, {})
+        length = 0
+        if isinstance(field, _Tokens):
+            boost = field.format.field_boost
+            items = ((token, len(ps), len(ps) * boost, _encode(ps))
+                     for token, ps in token_positions(value).items())
+        else:
+            items = field.index(value)
+        for key, freq, weight, vbytes in items:
+            entry = terms.get(key)
+            if entry is None:
+                entry = terms[key] = (array("I"), array("f"), [])
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            if vbytes:
+                entry[2].append(vbytes)
+            length += freq
+            self.held += 1
+        if field.scorable:
+            lengths = self.lengths.setdefault(name, array("I"))
+            lengths.extend([0] * (docnum - len(lengths)))
+            lengths.append(length)
+            return length
+        return 0
+
+    def _flush(self) -> None:
         writer = self.writer
-        if writer._added:
-            return writer._finalize_segment()
+        if not writer._added:
+            writer._close_segment()
+            return
+        writer.perdocwriter.close()
+        fw = writer.fieldwriter
+        for name in sorted(self.postings):
+            field = self.schema[name]
+            tokens = isinstance(field, _Tokens)
+            terms = self.postings[name]
+            lengths = self.lengths.get(name)
+            fw.start_field(name, field)
+            for key in sorted(terms):  # str order is UTF-8 byte order
+                fw.start_term(key.encode("utf-8") if tokens else key)
+                _write_postings(fw._postwriter, *terms[key], lengths)
+                fw.finish_term()
+            fw.finish_field()
+        fw.close()
         writer._close_segment()
-        return None
+        writer._assemble_segment()
+        self.segments.append(writer.get_segment())
+        self.postings, self.lengths = {}, {}
+
+    def finish(self) -> list:
+        """The finished segments."""
+        self._flush()
+        return self.segments
 
     def cancel(self):
         self.writer.cancel()
+
+
+def _write_postings(pw, docs, weights, values, lengths) -> None:
+    """One term's postings into the postings writer, whole blocks at a time; the last block
+    is left buffered for finish_term() (which may inline it)."""
+    n, size = len(docs), pw._blocklimit
+    for start in range(0, n, size):
+        end = min(n, start + size)
+        ids = docs[start:end]
+        pw._ids, pw._weights = ids, weights[start:end]
+        pw._values = values[start:end] if values else []
+        if lengths is not None:
+            block_lengths = [lengths[d] if d < len(lengths) else 0 for d in ids]
+            pw._minlength, pw._maxlength = min(block_lengths), max(block_lengths)
+        else:
+            pw._minlength, pw._maxlength = None, 0
+        pw._maxweight = max(pw._weights)
+        if end < n:
+            pw._write_block()
 
 
 def _worker_main(gen, corpus_dir, jobs, results):
@@ -265,7 +452,7 @@ def _worker_main(gen, corpus_dir, jobs, results):
     try:
         while (job := jobs.get()) is not None:
             results.put(("file", builder.add_file(*job)))
-        results.put(("segment", builder.finish()))
+        results.put(("segments", builder.finish()))
     except BaseException as exc:
         builder.cancel()
         results.put(("failed", f"{type(exc).__name__}: {exc}"))
@@ -284,8 +471,7 @@ def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Pat
             out.append(builder.add_file(*job))
             if progress:
                 progress(len(out), total, job[0])
-        segment = builder.finish()
-        return out, [segment] if segment else []
+        return out, builder.finish()
     return _build_parallel(jobs, gen, corpus_dir, min(workers, total), progress)
 
 
@@ -314,10 +500,9 @@ def _build_parallel(jobs, gen, corpus_dir, nprocs, progress):
                 out.append(payload)
                 if progress:
                     progress(len(out), len(jobs), payload["file"])
-            elif kind == "segment":
+            elif kind == "segments":
                 finished += 1
-                if payload is not None:
-                    segments.append(payload)
+                segments += payload
             else:
                 raise IndexWriteError(f"indexing worker failed: {payload}")
     finally:
@@ -340,7 +525,7 @@ def _commit(gen: Path, delete_files: list[str], segments: list) -> int:
     ix = whoosh_index.open_dir(str(gen))
     if not delete_files and not segments:
         return ix.doc_count()
-    writer = ix.writer()
+    writer = ix.writer(codec=LeanCodec())
     try:
         for rel in delete_files:
             writer.delete_by_term("file", rel)

@@ -16,6 +16,9 @@ either side, while documents that contain it as words score higher; a "quoted ph
 bigram phrase alone (only literal text), with the words as an optional ranking boost. Title
 fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F.
 
+Filters: several values of one facet (province, industry, doc_type) are ORed, different
+facets ANDed, and the date range keeps articles whose date (at its own precision) lies in it.
+
 Facets (Datasette-style): each facet is counted over the query's result set with every
 *other* active filter applied, but not its own, so the counts say what ticking another value
 would add. Counting uses per-generation Python int bitmasks (one per facet value, bit =
@@ -128,6 +131,7 @@ class SearchRequest:
     q: str = ""
     province: tuple[str, ...] = ()
     industry: tuple[str, ...] = ()
+    doc_type: tuple[str, ...] = ()
     date_from: int | None = None
     date_to: int | None = None
     sort: str = "relevance"
@@ -137,7 +141,7 @@ class SearchRequest:
 
     @classmethod
     def from_params(cls, q=None, province=(), industry=(), date_from=None, date_to=None,
-                    sort="relevance", page=1, per_page=10) -> "SearchRequest":
+                    sort="relevance", page=1, per_page=10, doc_type=()) -> "SearchRequest":
         q = "" if q is None else str(q)
         if len(q) > MAX_QUERY_CHARS:
             raise ParamError("q", f"the query is {len(q)} characters long; at most "
@@ -149,7 +153,8 @@ class SearchRequest:
         if lo is not None and hi is not None and lo > hi:
             raise ParamError("from", f"{date_from} is after to={date_to}")
         return cls(q=q, province=_values("province", province),
-                   industry=_values("industry", industry), date_from=lo, date_to=hi,
+                   industry=_values("industry", industry),
+                   doc_type=_values("doc_type", doc_type), date_from=lo, date_to=hi,
                    sort=sort, page=_int("page", page, 1, 1, MAX_PAGE),
                    per_page=_int("per_page", per_page, 10, 1, MAX_PER_PAGE),
                    parsed=parse(q))
@@ -510,7 +515,7 @@ def _handle(index_dir) -> _Handle:
 def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
     """One bitmask per active filter (values of one facet ORed)."""
     out = {}
-    for fname in ("province", "industry"):
+    for fname in ("province", "industry", "doc_type"):
         values = getattr(request, fname)
         if values:
             masks = handle.facet_masks[fname]
