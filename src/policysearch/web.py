@@ -430,6 +430,7 @@ def article_page(id: str):
     return render_template("article.html", a=article, q=q, p=_blank_params(q),
                            title_html=_trusted(article.get("title_html")) or escape(article["title"]),
                            body_html=_trusted(article.get("body_html")),
+                           mark_count=(article.get("body_html") or "").count("<mark>"),
                            meta=_article_meta(article), original_url=_web_url(article.get("url")),
                            related=[{**r, "href": url_for("ui.article_page", id=r["id"])} for r in related],
                            back_url=search_url(_blank_params(q)) if q else None,
@@ -449,6 +450,20 @@ def _article_or_404(id: str, q: str | None) -> dict:
     return article
 
 
+PRECISION_NOTES = {"month": "只知到月", "year": "只知到年"}
+
+
+def _date_text(a: dict) -> str | None:
+    """2024-05（只知到月，取自文件名）: the date with how precise it is and where it came from."""
+    if not a.get("date"):
+        return None
+    notes = [PRECISION_NOTES.get(a.get("date_precision"))]
+    if a.get("date_from"):
+        notes.append("取自" + DATE_FROM_LABELS.get(a["date_from"], a["date_from"]))
+    notes = [n for n in notes if n]
+    return f"{a['date']}（{'，'.join(notes)}）" if notes else a["date"]
+
+
 def _web_url(url: str | None) -> str | None:
     """The article's original URL if it is a web address (a javascript: URL in a corpus file
     would survive escaping, so only http(s) becomes a link)."""
@@ -456,14 +471,12 @@ def _web_url(url: str | None) -> str | None:
 
 
 def _article_meta(a: dict) -> list[dict]:
-    """The metadata table of the article page: (label, value, link) rows, empty ones left out."""
-    date = a.get("date")
-    if date and a.get("date_from"):
-        date = f"{date}（取自{DATE_FROM_LABELS.get(a['date_from'], a['date_from'])}）"
-    rows = [("日期", date, None), ("来源", a.get("source"), None), ("作者", a.get("byline"), None),
-            ("发文机关", a.get("issuer"), None), ("发文字号", a.get("doc_number"), None),
-            ("文种", a.get("doc_type"), None), ("主题分类", a.get("topic"), None)]
-    out = [{"label": label, "value": value, "links": None} for label, value, _ in rows if value]
+    """The metadata table of the article page: label and value (or links) per row, empty
+    ones left out."""
+    rows = [("日期", _date_text(a)), ("来源", a.get("source")), ("作者", a.get("byline")),
+            ("稿源", a.get("credit")), ("发文机关", a.get("issuer")), ("发文字号", a.get("doc_number")),
+            ("文种", a.get("doc_type")), ("主题分类", a.get("topic"))]
+    out = [{"label": label, "value": value, "links": None} for label, value in rows if value]
     for name, key in (("province", "provinces"), ("industry", "industries")):
         if a.get(key):
             out.append({"label": FACET_LABELS[name], "value": None,
