@@ -54,6 +54,7 @@ LEAD_CHARS = 80          # the lead runs to about this many characters (at most 
 PARAGRAPH_OPENING = 8    # a paragraph that names the place this early is about it
 SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
+MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
 
 STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county", "region", "zone", "landmark",
                  "abbr"}
@@ -366,6 +367,10 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
                 and (opens or len(per_paragraph[(province, para)]) >= 2)):
             ev.paragraphs.add(para)
             ev.score += PARAGRAPH_TOPIC_WEIGHT
+    qualifying = [p for p, ev in evidence.items() if ev.score >= SUBJECT_THRESHOLD]
+    if len(qualifying) >= MANY_PROVINCES:
+        # a national round-up (典型经验做法, 各地…) names many places: only its title counts
+        return {p: evidence[p].score for p in title_found}
     return {p: ev.score for p, ev in evidence.items()}
 
 
