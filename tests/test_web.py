@@ -170,6 +170,16 @@ def test_province_filter_narrows_to_its_facet_count(client):
     assert all(bucket["value"] in h["provinces"] for h in narrowed["hits"])
 
 
+def test_doc_type_filter_narrows_to_its_facet_count(client):
+    result = get_json(client, f"/search.json?q={QUERY}")
+    bucket = top_value(result, "doc_type")
+    narrowed = get_json(client, f"/search.json?q={QUERY}&doc_type={bucket['value']}&per_page=100")
+    assert narrowed["total"] == bucket["count"]
+    assert {h["doc_type"] for h in narrowed["hits"]} == {bucket["value"]}
+    doc, _ = page(client, f"/search?q={QUERY}&doc_type={bucket['value']}")
+    assert doc.xpath(f"//a[@class='chip' and @data-chip='{bucket['value']}']/span[@class='chip-kind' and text()='文种']")
+
+
 def test_several_provinces_are_ored(client):
     result = get_json(client, f"/search.json?q={QUERY}")
     if len(result["facets"]["province"]) < 2:

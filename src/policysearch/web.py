@@ -20,7 +20,6 @@ that only after `_trusted` has checked it holds no other tag.
 from __future__ import annotations
 
 import csv
-import inspect
 import io
 import math
 import re
@@ -42,11 +41,9 @@ CSV_MAX_ROWS = 1000      # the CSV export stops here; the page and a header say 
 FEED_SIZE = 30           # entries in an Atom feed: the newest results of the search
 FACETS = ("province", "industry", "year", "doc_type")
 FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种"}
-# facets that are also request parameters (repeatable, values ORed); doc_type joins them as
-# soon as the backend's SearchRequest takes it, until then its facet is counts only
-FILTERS = tuple(f for f in ("province", "industry", "doc_type")
-                if f in inspect.signature(backend.SearchRequest.from_params).parameters)
+FILTERS = ("province", "industry", "doc_type")   # facets that are also repeatable parameters
 DATE_FROM_LABELS = {"metadata": "文件元数据", "filename": "文件名", "text": "正文"}
+NEWEST_SHOWN = 6         # newest articles listed on the start page
 BADGES_SHOWN = 5         # province / industry badges per hit before "+N"
 TILE_LEVELS = 5          # shades of the province tile map besides "none"
 
@@ -279,11 +276,12 @@ def hit_view(hit: dict, p: dict[str, Any]) -> dict:
             "title_html": _trusted(hit.get("title_html")) or escape(hit["title"]),
             "snippet": _trusted(hit.get("snippet")),
             "province_badges": _badges("province", hit.get("provinces") or [], p),
-            "industry_badges": _badges("industry", hit.get("industries") or [], p)}
+            "industry_badges": _badges("industry", hit.get("industries") or [], p),
+            "doc_type_badge": _badges("doc_type", [hit["doc_type"]] if hit.get("doc_type") else [], p)}
 
 
 def _badges(name: str, values: list[str], p: dict[str, Any]) -> dict:
-    """A hit's provinces or industries as filter links: the chosen ones first, at most
+    """A hit's provinces, industries or doc_type as filter links: the chosen ones first, at most
     BADGES_SHOWN (a report tagged with twenty industries would bury its snippet)."""
     ordered = sorted(values, key=lambda v: v not in p[name])
     links = [{"value": v, "selected": v in p[name],
@@ -340,7 +338,7 @@ def _trusted(html: str | None) -> Markup | None:
 @ui.route("/search")
 def search_page():
     p = _params()
-    if _is_blank(p):
+    if _is_blank(p) and p["sort"] == "relevance":   # /search?sort=date lists everything
         return render_template("home.html", p=p, overview=_overview(p))
     result = backend.search(_index_dir(), _search_request(p))
     return render_template("search.html", **search_view(result, p))
@@ -349,12 +347,12 @@ def search_page():
 def _overview(p: dict[str, Any]) -> dict | None:
     """Facets of the whole collection for the start page (None if the backend wants a query)."""
     try:
-        result = backend.search(_index_dir(), _search_request(p, per_page=1))
+        result = backend.search(_index_dir(), _search_request(p, sort="date", per_page=NEWEST_SHOWN))
     except backend.ParamError:
         return None
     view = search_view(result, p)
     return {"total": result["total"], "facets": view["facets"], "year_chart": view["year_chart"],
-            "tile_map": view["tile_map"]}
+            "tile_map": view["tile_map"], "newest": view["hits"]}
 
 
 @ui.route("/search.json")
