@@ -80,7 +80,13 @@ def _window(s: int, e: int, spans) -> tuple[int, int]:
         return s, e
     first = next((a for a, b in spans if a >= s and b <= e), s)
     start = max(s, first - FRAGMENT_CHARS // 3)
-    return start, min(e, start + FRAGMENT_CHARS)
+    end = min(e, start + FRAGMENT_CHARS)
+    for a, b in spans:  # never cut a match in two
+        if a < end < b:
+            end = b
+        if a < start < b:
+            start = a
+    return start, end
 
 
 def snippet(text: str | None, terms, max_fragments: int = MAX_FRAGMENTS) -> str:

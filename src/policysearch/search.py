@@ -630,11 +630,14 @@ def related(index_dir, id: str, limit: int = 5) -> list[dict]:
         if docnum is None:
             return []
         article = searcher.stored_fields(docnum)["article"]
-        words = sorted({w for w in analysis.words(analysis.normalise(article.get("title") or ""))
-                        if len(w) > 1})[:MAX_TERMS]
-        if not words:
+        title = analysis.normalise(article.get("title") or "")
+        words = sorted({w for w in analysis.words(title) if len(w) > 1})[:MAX_TERMS]
+        grams = sorted({g for g in analysis.bigrams(title) if len(g) > 1})[:MAX_TERMS]
+        if not words and not grams:
             return []
-        query = Q.Or([Q.Term(f, w) for w in words for f in ("title_w", "body_w")])
+        # bigrams as well as words: related texts often segment differently
+        query = Q.Or([Q.Term(f, w) for w in words for f in ("title_w", "body_w")]
+                     + [Q.Term(f, g) for g in grams for f in ("title_b", "body_b")])
         results = searcher.search(query, limit=limit + 1)
         out = []
         for hit in results:

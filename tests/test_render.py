@@ -1,0 +1,73 @@
+"""Snippets and highlights: escape first, mark whole matches, cut at Chinese punctuation."""
+from __future__ import annotations
+
+from policysearch import render
+
+
+def test_whole_match_is_marked_once():
+    assert render.highlight("发展新能源汽车", ["新能源", "能源"]) == "发展<mark>新能源</mark>汽车"
+
+
+def test_longest_term_wins():
+    html = render.highlight("新能源汽车和新能源", ["新能源", "新能源汽车"])
+    assert html == "<mark>新能源汽车</mark>和<mark>新能源</mark>"
+
+
+def test_everything_else_is_escaped():
+    html = render.highlight("<script>alert('经济')</script> & <b>", ["经济"])
+    assert html == "&lt;script&gt;alert(&#x27;<mark>经济</mark>&#x27;)&lt;/script&gt; &amp; &lt;b&gt;"
+
+
+def test_terms_with_markup_characters_are_escaped_inside_marks():
+    assert render.highlight("a<b>c", ["<b>"]) == "a<mark>&lt;b&gt;</mark>c"
+
+
+def test_matching_is_on_normalised_text_but_shows_the_original():
+    assert render.highlight("國務院關於ＧＤＰ", ["国务院", "gdp"]) == \
+        "<mark>國務院</mark>關於<mark>ＧＤＰ</mark>"
+
+
+def test_expanding_characters_keep_offsets():
+    assert render.highlight("㈱经济", ["经济"]) == "㈱<mark>经济</mark>"
+
+
+def test_no_terms_no_marks():
+    assert render.highlight("<i>经济</i>", []) == "&lt;i&gt;经济&lt;/i&gt;"
+    assert render.highlight(None, ["x"]) == ""
+
+
+def test_snippet_cuts_sentences_at_chinese_punctuation():
+    text = ("第一句没有关键词。第二句讲新能源！第三句也没有；第四句又讲新能源？"
+            "第五句无关。第六句还是新能源。")
+    snippet = render.snippet(text, ["新能源"])
+    parts = snippet.split("…")
+    assert len(parts) == 3
+    assert parts[0] == "第二句讲<mark>新能源</mark>！"
+    assert parts[1] == "第四句又讲<mark>新能源</mark>？"
+    assert "第一句" not in snippet and "第五句" not in snippet
+
+
+def test_snippet_prefers_sentences_with_more_distinct_terms():
+    text = "经济经济经济。文化也好。经济与文化并重。"
+    snippet = render.snippet(text, ["经济", "文化"], max_fragments=1)
+    assert snippet == "<mark>经济</mark>与<mark>文化</mark>并重。"
+
+
+def test_long_sentence_is_windowed_around_the_match():
+    text = "前" * 300 + "关键词" + "后" * 300 + "。"
+    snippet = render.snippet(text, ["关键词"])
+    assert "<mark>关键词</mark>" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet) < 200
+
+
+def test_snippet_without_match_shows_the_lead_escaped():
+    assert render.snippet("<p>正文开头</p>", ["无关"]) == "&lt;p&gt;正文开头&lt;/p&gt;"
+
+
+def test_window_never_cuts_a_match():
+    text = "甲" * 100 + "新能源" + "乙" * 40 + "新能源汽车" + "丙" * 200
+    snippet = render.snippet(text, ["新能源", "新能源汽车"])
+    assert snippet.count("<mark>") == snippet.count("</mark>")
+    for part in snippet.split("<mark>")[1:]:
+        assert part.split("</mark>")[0] in ("新能源", "新能源汽车")
