@@ -54,17 +54,22 @@ LEAD_CHARS = 80          # the lead runs to about this many characters (at most 
 PARAGRAPH_OPENING = 8    # a paragraph that names the place this early is about it
 SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
+ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
 
 STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county", "region", "zone", "landmark",
                  "abbr"}
 
+_ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
 _VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|主持|揭晓|颁奖|启动|发布)")
-_HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年")   # a sentence about 1949 or before tells history
+# A sentence about 1949 or before tells history; one about a person's past posts or birthplace
+# tells a career (曾任, 历任, 原总经理): neither makes the place a subject.
+_HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生于|籍贯|"
+                      r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)$")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间)")
@@ -287,7 +292,7 @@ def _lead_span(text: str) -> tuple[int, int, int]:
 
 def _units(title: str, body: str) -> list[tuple[str, int, int]]:
     """A round-up (联播快讯, 简讯) is read as its items: (item title, start, end) in the body.
-    Any other article is one unit under its own title."""
+    Any other article, subheadings and all, is one unit under its own title."""
     lines = list(re.finditer(r"[^\n]+", body))
     heads = [i for i, m in enumerate(lines[:-1]) if _is_item_head(m.group(), lines[i + 1].group())]
     if len(heads) < 2:
@@ -298,6 +303,9 @@ def _units(title: str, body: str) -> list[tuple[str, int, int]]:
     for k, i in enumerate(heads):
         end = lines[heads[k + 1]].start() if k + 1 < len(heads) else len(body)
         units.append((lines[i].group(), lines[i].end(), end))
+    items = [end - start for _, start, end in units[-len(heads):]]
+    if not _ROUNDUP_TITLE.search(title) and sum(items) / len(items) > ROUNDUP_ITEM_CHARS:
+        return [(title, 0, len(body))]  # long sections under subheadings: one article
     return units
 
 
@@ -441,17 +449,19 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
             scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight
     for start, stop in _sentence_spans(body):
         sentence = body[start:stop]
+        hits = [(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence) if data.terms[t]]
+        if not hits:
+            continue
+        # 人工智能、外贸、城市更新…: a sentence that enumerates sectors lists them all
+        enumerates = sentence.count("、") >= 2 and len(
+            {i for _, _, entries in hits for i, _ in entries}) >= LIST_SENTENCE_INDUSTRIES
         best: dict[str, float] = {}
-        for start, end, term in data.term_scanner.finditer(sentence):
-            for industry, weight in data.terms[term]:
-                listed = "、" in (sentence[end: end + 1], sentence[start - 1: start])
+        for b, e, entries in hits:
+            listed = enumerates or "、" in (sentence[e: e + 1], sentence[b - 1: b])
+            for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
-        if not best:
-            continue
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
-        if len(best) >= LIST_SENTENCE_INDUSTRIES:
-            factor *= LISTED_FACTOR  # 人工智能、外贸、城市更新…: a sentence that lists sectors
         for industry, w in best.items():
             scores[industry] = scores.get(industry, 0.0) + w * factor
     return scores

