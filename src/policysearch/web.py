@@ -200,7 +200,8 @@ def year_chart(items: list[dict], width: int = 240, height: int = 96) -> dict:
     if not items:
         return {"bars": [], "width": width, "height": height}
     top = max(i["count"] for i in items) or 1
-    slot = min(width / len(items), 36.0)      # a few years get slim bars, not wide slabs
+    pad = 12                                  # room for the outer labels to overhang
+    slot = min((width - 2 * pad) / len(items), 36.0)   # a few years get slim bars, not slabs
     left = (width - slot * len(items)) / 2
     plot = height - 18  # room for the year labels below the bars
     every = 1 if len(items) <= 8 else math.ceil(len(items) / 8)   # label every n-th year
