@@ -319,6 +319,13 @@ def test_bad_parameter_is_a_400_naming_it(client, query, param):
     assert body["status"] == 400 and body["param"] == param and param in body["error"]
 
 
+def test_bad_query_page_keeps_the_query_to_fix(client):
+    doc, _ = page(client, "/search?q=*&province=四川", status=400)
+    assert "q" in doc.xpath("//p[@class='error-message']")[0].text_content()
+    assert doc.xpath("//input[@name='q']/@value") == ["*"]
+    assert doc.xpath("//form[@role='search']/input[@name='province']/@value") == ["四川"]
+
+
 def test_unknown_article_is_a_404_in_both_formats(client):
     doc, text = page(client, "/article/0000000000000000", status=404)
     assert "找不到" in text

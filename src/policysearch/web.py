@@ -531,7 +531,7 @@ def _handle_error(exc: Exception):
             body["param"] = param
         return jsonify(body), status
     return render_template("error.html", status=status, title=ERROR_TITLES.get(status, "出错了"),
-                           message=message, param=param), status
+                           message=message, param=param, p=_params_for_error_page()), status
 
 
 def _classify(exc: Exception) -> tuple[int, str, str | None]:
@@ -555,6 +555,13 @@ def _reason(exc: Exception) -> str:
     """The message of a ParamError, without the parameter name if it already starts with it."""
     text = getattr(exc, "message", None) or str(exc)
     return re.sub(rf"^{re.escape(exc.param)}\s*[:：]\s*", "", text)
+
+
+def _params_for_error_page() -> dict[str, Any]:
+    """The query and filters as sent, so the search box on an error page keeps them to fix."""
+    args = request.args
+    return {**_blank_params(args.get("q", "").strip()),
+            **{name: _unique(args.getlist(name)) for name in FILTERS}}
 
 
 def _wants_json() -> bool:
