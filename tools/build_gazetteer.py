@@ -98,6 +98,16 @@ def short_names(name: str, level: str, nations: list[str]) -> list[str]:
     return []
 
 
+# District names that are also everyday words of news text ("中心城区", "矿区生态修复",
+# "新城区建设", "解放区" of the civil war); jieba's tags are no help here (it calls 徐汇区 "nr").
+EVERYDAY_DISTRICTS = {"新城区", "老城区", "新市区", "城中区", "城东区", "城西区", "城北区", "城南区",
+                      "市中区", "解放区", "新华区", "开发区", "高新区", "经济开发区"}
+
+
+def _everyday_district(name: str) -> bool:
+    return len(name) <= 2 or name in EVERYDAY_DISTRICTS  # 城区, 郊区, 矿区, 东区 ...
+
+
 def level_of(code: str) -> str:
     if code[2:] == "0" * 10:
         return "province"
@@ -129,6 +139,8 @@ def build() -> list[tuple[str, str, str, str]]:
         province = province_of(code, by_code)
         if "直辖" in name or (level != "province" and name == by_code[code[:2] + "0" * 10]):
             continue  # placeholders such as 澳门特别行政区直辖, 重庆市 (县) under 重庆市
+        if level == "county" and name.endswith("区") and _everyday_district(name):
+            continue  # 城区, 郊区, 矿区, 新城区, 老城区: real districts, but everyday words
         add(name, province, level, code)
         if level == "province":
             add(province, province, level, code)

@@ -52,6 +52,8 @@ LIST_MIN = 3             # distinct provinces that make a list in the body
 LEAD_LIST_MIN = 5        # ... and in the lead, where a short list names the subjects
 LEAD_CHARS = 80          # the lead runs to about this many characters (at most 3 sentences)
 PARAGRAPH_OPENING = 8    # a paragraph that names the place this early is about it
+MAX_SENTENCES = 8           # sentences that add weight, per province
+MAX_PARAGRAPHS = 3          # paragraphs that add weight, per province
 SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
@@ -193,19 +195,29 @@ def _mentions(text: str, data: _Data) -> list[_Mention]:
 
 
 def _resolve(mentions: list[_Mention], known: set[str] | None = None) -> list[tuple[_Mention, str]]:
-    """Strong one-province names and regional names stand alone; short county names and names
-    shared by several provinces count only for a province the strong names brought in."""
-    if known is None:
-        known = set()
-    known = known | {p for m in mentions if _stands_alone(m) for p in m.place.provinces}
+    """Strong one-province names and regional names stand alone. A name shared by several
+    provinces (鼓楼区, 兴安) counts for the one the strong names brought in. A short county
+    name (金寨, 阜平, also a piece of many words: 大新 in 壮大新兴) counts only right after
+    its province or prefecture (安徽金寨, 河北阜平), and then wherever it recurs."""
+    known = set(known or ()) | {p for m in mentions if _stands_alone(m) for p in m.place.provinces}
+    confirmed: set[str] = set()
     out = []
+    previous = None
     for m in mentions:
         if _stands_alone(m):
             out.extend((m, p) for p in sorted(m.place.provinces))
-        else:
+        elif len(m.place.provinces) > 1 or m.place.strong:
             candidates = sorted(m.place.provinces & known)
             if len(candidates) == 1:
                 out.append((m, candidates[0]))
+        else:
+            province = next(iter(m.place.provinces))
+            attached = (previous is not None and previous.end == m.start
+                        and province in previous.place.provinces)
+            if attached or m.name in confirmed:
+                confirmed.add(m.name)
+                out.append((m, province))
+        previous = m
     return out
 
 
@@ -359,7 +371,8 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
         factor = VENUE_FACTOR if venue else LIST_FACTOR if listed or history else 1.0
         if s not in ev.sentences:
             ev.sentences.add(s)
-            ev.score += SENTENCE_WEIGHT * factor
+            if len(ev.sentences) <= MAX_SENTENCES:  # a long report should not drown a paragraph
+                ev.score += SENTENCE_WEIGHT * factor
         if factor < 1.0:
             continue
         if in_lead and not ev.lead and lead_counts:
@@ -374,7 +387,8 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
                 and _paragraph_length(text, paragraph_starts[para]) >= 40
                 and (opens or len(per_paragraph[(province, para)]) >= 2)):
             ev.paragraphs.add(para)
-            ev.score += PARAGRAPH_TOPIC_WEIGHT
+            if len(ev.paragraphs) <= MAX_PARAGRAPHS:
+                ev.score += PARAGRAPH_TOPIC_WEIGHT
     qualifying = [p for p, ev in evidence.items() if ev.score >= SUBJECT_THRESHOLD]
     if len(qualifying) >= MANY_PROVINCES:
         # a national round-up (典型经验做法, 各地…) names many places: only its title counts
