@@ -64,8 +64,8 @@ def test_page_articles_have_files_and_ordinals(page):
 # ---------------------------------------------------------------- general rules
 
 def test_lines_broken_mid_sentence_are_joined():
-    text = "在推动技术创新方面，瞄准重点领域，开\n\n展有组织的科研攻关，争取突破。\n\n青海气候干燥、\n\n冷凉、洁净。"
-    assert split.paragraphs(text) == ["在推动技术创新方面，瞄准重点领域，开展有组织的科研攻关，争取突破。",
+    text = "标题\n\n在推动技术创新方面，瞄准重点领域，开\n\n展有组织的科研攻关，争取突破。\n\n青海气候干燥、\n\n冷凉、洁净。"
+    assert split.paragraphs(text) == ["标题", "在推动技术创新方面，瞄准重点领域，开展有组织的科研攻关，争取突破。",
                                       "青海气候干燥、冷凉、洁净。"]
 
 
@@ -75,9 +75,9 @@ def test_short_heading_is_not_joined_to_the_next_paragraph():
 
 
 def test_latin_words_broken_across_lines_keep_a_space():
-    text = "该项目在全省范围内推广应用先进技术，采用 new energy 和 smart\ngrid 技术，效果很好。"
+    text = "标题\n该项目在全省范围内推广应用先进技术，采用 new energy 和 smart\ngrid 技术，效果很好。"
     assert split.paragraphs(text) == [
-        "该项目在全省范围内推广应用先进技术，采用 new energy 和 smart grid 技术，效果很好。"]
+        "标题", "该项目在全省范围内推广应用先进技术，采用 new energy 和 smart grid 技术，效果很好。"]
 
 
 PAGE_TEXT = """\
@@ -109,7 +109,7 @@ PAGE_TEXT = """\
 
 def test_multi_line_headlines_bylines_credits_and_pull_quotes():
     pieces = split.split_page(PAGE_TEXT)
-    assert [p.title for p in pieces] == ["科技赋能某省加快发展新质生产力——记某省创新驱动发展纪实",
+    assert [p.title for p in pieces] == ["科技赋能 某省加快发展新质生产力——记某省创新驱动发展纪实",
                                          "另一省份出台促进条例"]
     first, second = pieces
     assert first.byline == "本报记者 张三 李四"
@@ -152,5 +152,5 @@ def test_distinct_short_paragraphs_are_kept():
 def test_one_article_text_title_from_headline_lines():
     pieces = split.split_page("江西出台\n先进制造业促进条例\n\n近日，《江西省先进制造业促进条例》新闻发布会在南昌举行。\n")
     assert len(pieces) == 1
-    assert pieces[0].title == "江西出台先进制造业促进条例"
+    assert pieces[0].title == "江西出台 先进制造业促进条例"
     assert pieces[0].body == "近日，《江西省先进制造业促进条例》新闻发布会在南昌举行。"

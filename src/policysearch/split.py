@@ -28,7 +28,7 @@ HEADLINE_MAX = 48          # characters: longer lines are body text
 HEADLINE_LINES = 4         # 引题 + 主题 (sometimes on two lines) + 副题
 PULL_QUOTE_MAX = 150       # characters: longer paragraphs are never pull quotes
 PULL_QUOTE_MIN = 10
-NEAR_DUPLICATE = 0.85      # share of a pull quote found, in order, in its source
+NEAR_DUPLICATE = 0.9       # share of a pull quote found, in order, in its source
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CLOSING = "。！？!?；;：:…”’」』》）)】〕—"
@@ -46,9 +46,13 @@ _BYLINE_PREFIX = re.compile(
     rf"|{_MEDIA}{_PLACE_DATE}(?:电|讯|消息){_PAREN}"
     rf"|{_MEDIA}(?:北京|[{CJK}]{{2,6}})?消息{_PAREN}"
     rf"|(?:本报|特约)?记者[\s{CJK}·、]{{2,30}}?报道)")
+_NAME = rf"[{CJK}·]{{2,5}}(?:[（(][^）)]{{1,6}}[）)])?"
+# A line that is only a byline: a role, then names ("本报记者 徐恒 路铁晨（实习）").
 _BYLINE_LINE = re.compile(
-    rf"^(?:(?:本报|本刊|特约|新华社|中新社)?(?:记者|通讯员|实习生|评论员|特约记者)"
-    rf"|文\s*[／/|｜]\s*图|[文图]\s*[：:／/]|(?:新华社|中新社)\s*记者|本报评论员)")
+    rf"^(?:(?:本报|本刊|特约|新华社|中新社|人民日报|央视|总台)?"
+    rf"(?:记者|通讯员|实习生|评论员|特约记者|特约撰稿人|评论员观察)"
+    rf"|(?:文\s*[／/|｜]\s*图|文|图|摄影|摄)(?:\s*[：:／/|｜]|\s+))"
+    rf"\s*(?:{_NAME}(?:[\s、，,]+{_NAME}){{0,7}})?$")
 # A page's masthead line: a date with the weekday or page number, not a headline.
 _MASTHEAD = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|第|$)"
                        r"|^(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}$|^第\s*\d+\s*版")
@@ -76,7 +80,6 @@ class Piece:
 def clean_line(line: str) -> str:
     """One line with its white space normalised (ideographic and no-break spaces too)."""
     line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\ufeff", "")
-    line = re.sub(r"[\u200b-\u200d\u2060]", "", line)
     return re.sub(r"[ \t\f\v]+", " ", line).strip()
 
 
@@ -97,8 +100,7 @@ def is_byline(line: str) -> bool:
 
 def is_byline_line(line: str) -> bool:
     """A line that is only a byline: "本报记者 徐恒 路铁晨（实习）"."""
-    return (bool(_BYLINE_LINE.match(line)) and _dense_len(line) <= 40
-            and not re.search(r"[。！？；，]", line))
+    return bool(_BYLINE_LINE.match(line)) and _dense_len(line) <= 40
 
 
 def byline_prefix(line: str) -> str | None:
@@ -111,7 +113,7 @@ def is_headline(line: str) -> bool:
     n = _dense_len(line)
     if n == 0 or n > HEADLINE_MAX or is_byline(line):
         return False
-    if line[-1] in "。；;：:，,、" or "。" in line or line[0] in "（(【[":
+    if line[-1] in "。；;：:，,、" or "。" in line or line[0] in "（(":
         return False
     if line[-1] in "！？!?" and n > 25:
         return False
@@ -143,19 +145,36 @@ def _is_broken(line: str, following: str) -> bool:
 
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines, with lines broken mid-sentence joined back together."""
-    lines = [clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    lines = [x for x in lines if x]
+    return _paragraphs(text)[0]
+
+
+def _raw_lines(text: str) -> list[str]:
+    return [clean_line(x) for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+def _paragraphs(text: str) -> tuple[list[str], int]:
+    """(paragraphs, how many joins were made): joins are the mark of a scanned text."""
+    lines = [x for x in _raw_lines(text) if x]
     out: list[str] = []
     buffer = ""
+    joins = 0   # words broken across lines: the mark of a scan
     for i, line in enumerate(lines):
-        buffer = _join(buffer, line) if buffer else line
+        if buffer:
+            if re.search(rf"[{CJK}]$", buffer) and re.match(rf"[{CJK}]", line):
+                joins += 1
+            buffer = _join(buffer, line)
+        else:
+            buffer = line
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        if not _is_broken(buffer, following):
-            out.append(buffer)
-            buffer = ""
+        # The first line of a text that reads as a title is never a broken line.
+        title_first = i == 0 and _is_long_title(buffer)
+        if not title_first and _is_broken(buffer, following):
+            continue
+        out.append(buffer)
+        buffer = ""
     if buffer:
         out.append(buffer)
-    return out
+    return out, joins
 
 
 def _join(left: str, right: str) -> str:
@@ -203,31 +222,65 @@ def _opens_article(paras: list[str], i: int) -> bool:
 
 def split_page(text: str) -> list[Piece]:
     """The articles of a newspaper page; a single-article text gives one piece."""
-    paras = paragraphs(text)
+    paras, joins = _paragraphs(text)
     if not paras:
         return []
     starts = article_starts(paras)
     if not starts or starts[0] > 0 and _has_body(paras[:starts[0]]):
         starts = [0] + starts
+    if len(starts) == 1:
+        # One article: all of the text but a masthead line, whatever the byline rule saw.
+        skip = 0
+        while skip < len(paras) - 1 and _MASTHEAD.search(paras[skip]) and _dense_len(paras[skip]) <= 40:
+            skip += 1
+        block = headline_block(text) if skip == 0 else None
+        return [build(paras[skip:], page=False, scanned=joins >= 2, title_count=block)]
     bounds = list(zip(starts, starts[1:] + [len(paras)]))
     return [build(paras[a:b]) for a, b in bounds]
 
 
+def headline_block(text: str) -> int | None:
+    """Lines of the headline when the layout shows it: the first block of consecutive
+    lines, ended by a blank line, in a text whose paragraphs are not all blank-separated
+    (archives write 引题 / 主题 / 副题 on consecutive lines, then a blank, then the body)."""
+    lines = _raw_lines(text)
+    while lines and not lines[0]:
+        lines.pop(0)
+    consecutive = any(a and b for a, b in zip(lines, lines[1:]))
+    if not consecutive or "" not in lines:
+        return None
+    block = lines[:lines.index("")]
+    if len(block) > HEADLINE_LINES or len(block) == len([x for x in lines if x]):
+        return None
+    if all(_title_like(line, k == 0) or line.startswith(("——", "—")) for k, line in enumerate(block)):
+        return len(paragraphs("\n".join(block)))
+    return None
+
+
 def _has_body(paras: list[str]) -> bool:
-    """Text before the first article that is more than a page header."""
-    return any(not is_headline(p) and _dense_len(p) > 30 for p in paras)
+    """Text before the first article that is more than a page header or a headline."""
+    return any(not is_headline(p) and _dense_len(p) > 30 and re.search(r"[。！？；]", p)
+               for p in paras)
 
 
 # ---------------------------------------------------------------- one article
 
-def title_lines(paras: list[str]) -> int:
-    """How many leading paragraphs are the headline (stopping at a byline or the body)."""
+def title_lines(paras: list[str], page: bool = True) -> int:
+    """How many leading paragraphs are the headline (stopping at a byline or the body).
+
+    On a page a headline line is short (`is_headline`). In a one-article file the first
+    line is the title when it reads as one even if long (archives keep whole titles on one
+    line), and the lines after it may be a little longer (副题)."""
     n = 0
     while n < len(paras) and n < HEADLINE_LINES:
         para = paras[n]
         if _STRUCTURE.match(para) and n > 0:
             break
-        if not (is_headline(para) or (n > 0 and para.startswith(("——", "—", "--")))):
+        if n > 0 and re.sub(r"\s", "", para) in re.sub(r"\s", "", " ".join(paras[:n])):
+            break   # the headline again, as the text's first line: text, not title
+        fits = is_headline(para) if page else _title_like(para, n == 0)
+        if not (fits or (n > 0 and para.startswith(("——", "—", "--")))
+                or (n == 0 and len(paras) > 1 and _is_long_title(para))):
             break
         n += 1
     if n == len(paras) and n > 1:
@@ -235,13 +288,42 @@ def title_lines(paras: list[str]) -> int:
     return n
 
 
+def _title_like(line: str, first: bool) -> bool:
+    """A headline line of a one-article file."""
+    if first:
+        return _is_long_title(line) or is_headline(line)
+    # Subtitles run long but separate their phrases with spaces, not commas.
+    limit = 100 if not re.search(r"[，,]", line) else 64
+    return is_headline(line) or (_dense_len(line) <= limit and _is_long_title(line)
+                                 and not line.startswith(("（", "(")))
+
+
+def _is_long_title(line: str) -> bool:
+    # Up to 100 characters; more only when the phrases are spaced, not punctuated (the
+    # long 主题 + 副题 titles of news broadcasts).
+    limit = 160 if not re.search(r"[，,]", line) else 100
+    return (_dense_len(line) <= limit and not re.search(r"[。；：:，,、]$", line)
+            and "。" not in line and not is_byline(line) and not _MASTHEAD.search(line))
+
+
 def join_title(lines: list[str]) -> str:
-    return squeeze(" ".join(lines))
+    """Headline lines as one title; spacing inside a line is kept as written."""
+    title = ""
+    for k, line in enumerate(lines):
+        if k and line == lines[k - 1]:
+            continue    # a headline printed twice
+        joiner = "" if not title or line.startswith(("—", "-")) else " "
+        title += joiner + line
+    return re.sub(r"\s+", " ", title).strip()
 
 
-def build(paras: list[str]) -> Piece:
-    """One article from its paragraphs: headline, byline, body, credit, subheadings."""
-    n = title_lines(paras)
+def build(paras: list[str], page: bool = True, scanned: bool = True,
+          title_count: int | None = None) -> Piece:
+    """One article from its paragraphs: headline, byline, body, credit, subheadings.
+
+    Pull quotes exist only in scanned text (a page, or a file whose lines were broken);
+    in a one-article file only the credit that ends the article is lifted."""
+    n = title_count if title_count is not None else title_lines(paras, page)
     if n:
         title, rest = join_title(paras[:n]), paras[n:]
     else:
@@ -253,9 +335,14 @@ def build(paras: list[str]) -> Piece:
         piece.byline = squeeze_byline(rest[0])
     elif rest and byline_prefix(rest[0]):
         piece.byline = squeeze_byline(byline_prefix(rest[0]))
-    rest, piece.credit = lift_credits(rest)
-    rest, piece.dropped = drop_pull_quotes(rest)
-    piece.subheadings = [squeeze(p) for p in rest if is_headline(p)]
+    if page:
+        rest, piece.credit = lift_credits(rest)
+    elif rest:
+        last, piece.credit = lift_credits(rest[-1:])
+        rest = rest[:-1] + last
+    if page or scanned:
+        rest, piece.dropped = drop_pull_quotes(rest)
+    piece.subheadings = [p for p in rest if is_headline(p)]
     piece.paragraphs = rest or ([title] if title else [])
     return piece
 
@@ -270,9 +357,9 @@ def fallback_title(paras: list[str]) -> str:
         return ""
     first = paras[0]
     if _dense_len(first) <= 100 and not first.endswith("。"):
-        return squeeze(first)
+        return join_title([first])
     sentence = _SENTENCE.match(first)
-    text = squeeze(sentence.group(0) if sentence else first)
+    text = join_title([sentence.group(0) if sentence else first])
     return text if len(text) <= 60 else text[:60] + "…"
 
 
@@ -299,11 +386,16 @@ def sentences(text: str) -> list[str]:
 
 
 def drop_pull_quotes(paras: list[str]) -> tuple[list[str], list[str]]:
-    """Drop short paragraphs that repeat (exactly or nearly) text of another paragraph."""
+    """Drop short paragraphs that repeat (exactly or nearly) text of another paragraph.
+
+    Never a paragraph that ends with a colon, or follows one: that is content being
+    introduced ("王胜俊宣布：" + the names), even when it repeats an earlier sentence."""
     normed = [_norm(p) for p in paras]
     dropped: set[int] = set()
     for i, p in enumerate(normed):
         if not PULL_QUOTE_MIN <= len(p) <= PULL_QUOTE_MAX or is_headline(paras[i]):
+            continue
+        if p[-1] in "：:" or (i > 0 and normed[i - 1][-1:] in ("：", ":")):
             continue
         for j, q in enumerate(normed):
             if j == i or j in dropped:
@@ -318,9 +410,9 @@ def drop_pull_quotes(paras: list[str]) -> tuple[list[str], list[str]]:
 def _repeats(p: str, q: str, later: bool) -> bool:
     """p repeats q: q holds p (equal text: only the later copy goes), or nearly holds it.
 
-    "Nearly": a sentence (or two) of q covers most of p in order — a pull quote may be cut
-    from a longer sentence or lose a phrase ("…的规律，前景十分广阔" from "…的规律，方兴未艾，
-    前景十分广阔")."""
+    "Nearly": a sentence (or two) of q holds all of p but a few characters, in order, with
+    text of its own in between — a pull quote that lost a phrase ("…的规律，前景十分广阔"
+    from "…的规律，方兴未艾，前景十分广阔")."""
     if p == q:
         return later
     core = p.rstrip("。！？!?；;…")
@@ -329,18 +421,18 @@ def _repeats(p: str, q: str, later: bool) -> bool:
     if not _shares_bigrams(core, q):
         return False
     for s in _windows(q):
-        if len(s) < len(core) * 0.8:
+        if len(s) < len(core) or len(s) > len(core) * 2:
             continue
-        if _coverage(core, s) >= NEAR_DUPLICATE:
-            if len(s) > len(p) or len(q) > len(p) or (len(s) == len(p) and later):
-                return True
+        found = _covered(core, s)
+        if found >= NEAR_DUPLICATE * len(core) and len(core) - found <= 3:
+            return True
     return False
 
 
-def _coverage(p: str, s: str) -> float:
-    """Share of p's characters found, in order, in runs of two or more within s."""
+def _covered(p: str, s: str) -> int:
+    """Characters of p found, in order, in runs of two or more within s."""
     blocks = SequenceMatcher(None, p, s, autojunk=False).get_matching_blocks()
-    return sum(b.size for b in blocks if b.size >= 2) / max(1, len(p))
+    return sum(b.size for b in blocks if b.size >= 2)
 
 
 def _windows(q: str) -> list[str]:

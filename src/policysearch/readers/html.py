@@ -334,7 +334,7 @@ def _article(page: Page, name: str) -> Article:
     body_lines = list(page.body_lines)
     if not title and body_lines:
         title = split.fallback_title(body_lines)
-    article = Article(title=split.squeeze(title or name), body=_body(body_lines))
+    article = Article(title=split.join_title([title or name]), body=_body(body_lines))
     article.issuer = page.fields.get("issuer")
     article.doc_number = page.fields.get("doc_number")
     article.topic = page.fields.get("topic") or _meta(page, "topic")

@@ -125,9 +125,9 @@ def from_record(record: dict[str, Any]) -> Article | None:
         return None
     if not title:
         title = split.fallback_title([x for x in body.split("\n") if x.strip()])
-    article = Article(title=split.squeeze(title), body=body or title)
+    article = Article(title=split.join_title([title]), body=body or title)
     records.apply_metadata(article, fields)
-    article.title = split.squeeze(article.title)
+    article.title = split.join_title([article.title])
     if not article.doc_type:
         article.doc_type = doctype.from_title(article.title) or (
             None if article.issuer or article.doc_number else doctype.NEWS)
