@@ -139,6 +139,8 @@ def build() -> list[tuple[str, str, str, str]]:
         province = province_of(code, by_code)
         if "直辖" in name or (level != "province" and name == by_code[code[:2] + "0" * 10]):
             continue  # placeholders such as 澳门特别行政区直辖, 重庆市 (县) under 重庆市
+        if level == "county" and code.startswith("71"):
+            continue  # Taiwan's districts (新社区, 中区) read as words; its cities are kept
         if level == "county" and name.endswith("区") and _everyday_district(name):
             continue  # 城区, 郊区, 矿区, 新城区, 老城区: real districts, but everyday words
         add(name, province, level, code)
@@ -162,7 +164,7 @@ def add_district_stems(rows, by_code, out) -> None:
     ambiguous and is resolved from the rest of the article."""
     shorts = {name for (name, _p), row in out.items() if row[2].endswith("-short")}
     for code, name in rows:
-        if code.startswith("99") or level_of(code) != "county" or not name.endswith("区"):
+        if code.startswith(("99", "71")) or level_of(code) != "county" or not name.endswith("区"):
             continue
         stem = name[:-1]
         if stem in shorts:
