@@ -314,6 +314,8 @@ def search_view(result: dict, p: dict[str, Any]) -> dict:
         # without words to rank by, the backend lists newest first: no sort choice to offer
         "sort_links": [{"label": label, "url": search_url(p, page=1, sort=key), "current": p["sort"] == key}
                        for key, label in (("relevance", "按相关度"), ("date", "按日期"))] if p["q"] else [],
+        "per_page_links": [{"n": n, "url": search_url(p, page=1, per_page=n), "current": p["per_page"] == n}
+                           for n in (10, 20, 50, PER_PAGE_MAX)],
         "clear_url": search_url(_blank_params(p["q"])),
         "exports": {"json": search_url(p, "ui.search_json"), "csv": search_url(p, "ui.search_csv", page=1),
                     "atom": search_url(p, "ui.search_atom", page=1, sort=None, per_page=None)},
