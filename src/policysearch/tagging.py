@@ -73,6 +73,7 @@ _VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举
 _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生于|籍贯|"
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)$")
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离)$")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间)")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
@@ -270,6 +271,8 @@ def _is_venue(text: str, m: _Mention) -> bool:
     if _EVENT_AFTER.match(after):
         return True
     before = text[max(0, m.start - 2): m.start]
+    if _LEAVING_BEFORE.search(before):
+        return True  # 乘包机离开北京, 途经上海: a point on someone's way
     return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
 
 
@@ -416,6 +419,10 @@ def subject_provinces(title: str, body: str, scores: dict[str, float] | None = N
         return []
     top = max(scores.values())
     chosen = [p for p, s in scores.items() if s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top]
+    if len(chosen) >= MANY_PROVINCES and not _ROUNDUP_TITLE.search(title):
+        # a list of people or places from all over (最美乡村教师名单): only the title counts
+        in_title = _title_provinces(title)
+        chosen = [p for p in chosen if p in in_title]
     return sorted(chosen, key=lambda p: (-scores[p], PROVINCES.index(p)))
 
 
@@ -439,7 +446,7 @@ LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a li
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
-_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|中央|中共|总书记|国家")
+_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地")
 
 
 def industry_scores(title: str, body: str, has_places: bool | None = None) -> dict[str, float]:
