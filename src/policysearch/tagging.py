@@ -59,8 +59,9 @@ RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
 
-STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county", "region", "zone", "landmark",
-                 "abbr"}
+# Levels of places.tsv whose names stand on their own; "county-short" (金寨) and
+# "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
+STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
@@ -139,12 +140,10 @@ def _load() -> _Data:
         provinces, strong = found.setdefault(name, (set(), False))
         provinces.add(province)
         found[name] = (provinces, strong or level in STRONG_LEVELS)
-    for name, provinces, kind in _data_lines("regions.tsv"):
+    for name, provinces, _kind in _data_lines("regions.tsv"):
         found[name] = (set(provinces.split(",")), True)
     for word, *_ in list(_data_lines("place_traps.tsv")) + list(_data_lines("not_places.tsv")):
-        if word not in found or word in ("海南藏族自治州",):
-            found[word] = (set(), False)
-    found["海南藏族自治州"] = ({"青海"}, True)
+        found.setdefault(word, (set(), False))  # a trap never hides a real division name
     places = {n: Place(frozenset(p), strong) for n, (p, strong) in found.items()}
 
     terms: dict[str, list[tuple[str, float]]] = {}
