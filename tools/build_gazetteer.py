@@ -35,13 +35,16 @@ PROVINCES = ("北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上�
              "湖北 湖南 广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 "
              "台湾").split()
 
-# A short name used in jieba's dictionary as another part of speech at least this often is an
-# everyday word (新兴, 合作, 通道, 大方, 平和 ...), so only the official name is kept.
+# A county's short name used in jieba's dictionary as another part of speech at least this
+# often is an everyday word (新兴, 合作, 通道, 大方, 平和 ...), so only the official name is kept.
+# jieba's tags are unreliable for cities (拉萨 "nrt", 合肥 "n"), so prefecture-level short names
+# are all kept but for the few that are everyday words of news text.
 COMMON_WORD_FREQ = 50
+EVERYDAY_CITY_NAMES = {"白银", "安康", "来宾", "阿里", "大同", "日照"}
 
 # A word that starts with a place name and ends so is still somewhere in that place
 # (武汉东湖新技术开发区, 深圳经济特区).
-PLACE_ENDINGS = ("区", "港", "湾", "岛", "湖", "山", "江", "河", "站")
+PLACE_ENDINGS = ("区", "港", "湾", "岛", "湖", "山", "江", "河", "站", "机场", "镇")
 
 
 def adcodes_csv() -> Path:
@@ -150,8 +153,10 @@ def build() -> list[tuple[str, str, str, str]]:
         for short in short_names(name, level, nations):
             if len(short) < 2 or short in PROVINCES:
                 continue  # 岷县 stays 岷县; 海南 (州) and 吉林 (市) are the provinces' names
+            if level == "prefecture" and short in EVERYDAY_CITY_NAMES:
+                continue
             freq, pos = words.get(short, (0, "ns"))
-            if not pos.startswith("ns") and freq >= COMMON_WORD_FREQ:
+            if level == "county" and not pos.startswith("ns") and freq >= COMMON_WORD_FREQ:
                 continue
             add(short, province, level + "-short", code)
     add_district_stems(rows, by_code, out)
