@@ -347,3 +347,20 @@ def test_demo_corpus_reads_without_errors():
         assert all(a.title and a.body for a in articles)
         total += len(articles)
     assert total >= 100
+
+
+def test_html_news_page_date_and_source_line(tmp_path):
+    page = tmp_path / "content.htm"
+    page.write_text("""<html><head><title>国务院常务会议部署推进新型工业化_滚动新闻_中国政府网</title></head><body>
+<div class="header"><a href="/">首页</a></div>
+<div class="pages-title">国务院常务会议部署推进新型工业化</div>
+<div class="pages-date">2024-05-30 19:51 来源： 新华社 【字体：大 中 小】</div>
+<div class="pages_content"><p>新华社北京5月30日电 国务院总理主持召开国务院常务会议，部署推进新型工业化。</p>
+<p>会议指出，要加快建设以先进制造业为骨干的现代化产业体系。</p></div></body></html>""",
+                    encoding="utf-8")
+    article, _ = read_one(page)
+    assert article.title == "国务院常务会议部署推进新型工业化"
+    assert (article.date, article.date_from) == ("2024-05-30", "metadata")
+    assert article.source == "新华社"
+    assert article.doc_type == "新闻"
+    assert article.body.startswith("新华社北京5月30日电")

@@ -154,3 +154,36 @@ def test_one_article_text_title_from_headline_lines():
     assert len(pieces) == 1
     assert pieces[0].title == "江西出台 先进制造业促进条例"
     assert pieces[0].body == "近日，《江西省先进制造业促进条例》新闻发布会在南昌举行。"
+
+
+PAGE_WITH_FURNITURE = """\
+中国工业报
+2024年6月4日 星期二
+第2版 要闻
+
+工信部召开新闻发布会
+前4个月工业经济稳中向好
+
+□本报记者 张三
+
+6月3日，工业和信息化部召开新闻发布会，介绍前4个月工业经济运行情况。数据显示，
+前4个月全国规模以上工业增加值同比增长6.3%，制造业增加值同比增长6.7%。
+新闻发言人表示，下一步将加力推动大规模设备更新，巩固工业经济回升向好势头。（本报记者 张三）
+
+外贸“压舱石”作用进一步显现
+
+新华社北京6月3日电 海关总署3日发布数据显示，前5个月我国货物贸易进出口总值同比增长6.3%，
+其中出口增长6.1%，进口增长6.4%，外贸继续保持稳定增长。
+责任编辑：李四
+"""
+
+
+def test_page_furniture_is_not_a_headline_and_bullets_leave_the_byline():
+    pieces = split.split_page(PAGE_WITH_FURNITURE)
+    assert [p.title for p in pieces] == ["工信部召开新闻发布会 前4个月工业经济稳中向好", "外贸“压舱石”作用进一步显现"]
+    first, second = pieces
+    assert first.byline == "本报记者 张三"
+    assert first.credit == "本报记者 张三"
+    assert "数据显示，前4个月全国规模以上工业增加值" in first.body
+    assert second.byline == "新华社北京6月3日电"
+    assert "其中出口增长6.1%" in second.body and "海关总署3日发布数据显示" in second.body

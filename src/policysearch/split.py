@@ -40,8 +40,9 @@ _STRUCTURE = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[�
 _MEDIA = r"(?:新华社|中新社|中新网|人民网|新华网|央视网|光明网|央广网|国际在线|中国新闻网|经济日报|人民日报)"
 _PLACE_DATE = rf"[{CJK}]{{0,12}}?(?:(?:19|20)\d{{2}}年)?\d{{1,2}}月\d{{1,2}}日"
 _PAREN = r"(?:\s*[（(][^（）()]{1,40}[）)])*"
+_BULLET = r"[□■●◆▲★◇○]?\s*"    # some pages mark bylines with a box: "□本报记者 张三"
 _BYLINE_PREFIX = re.compile(
-    rf"^(?:本报讯{_PAREN}"
+    rf"^{_BULLET}(?:本报讯{_PAREN}"
     rf"|本报{_PLACE_DATE}(?:电|讯){_PAREN}"
     rf"|{_MEDIA}{_PLACE_DATE}(?:电|讯|消息){_PAREN}"
     rf"|{_MEDIA}(?:北京|[{CJK}]{{2,6}})?消息{_PAREN}"
@@ -49,14 +50,17 @@ _BYLINE_PREFIX = re.compile(
 _NAME = rf"[{CJK}·]{{2,5}}(?:[（(][^）)]{{1,6}}[）)])?"
 # A line that is only a byline: a role, then names ("本报记者 徐恒 路铁晨（实习）").
 _BYLINE_LINE = re.compile(
-    rf"^(?:(?:本报|本刊|特约|新华社|中新社|人民日报|央视|总台)?"
+    rf"^{_BULLET}(?:(?:本报|本刊|特约|新华社|中新社|人民日报|央视|总台)?"
     rf"(?:记者|通讯员|实习生|评论员|特约记者|特约撰稿人|评论员观察)"
     rf"|(?:文\s*[／/|｜]\s*图|文|图|摄影|摄)(?:\s*[：:／/|｜]|\s+))"
     rf"\s*(?:{_NAME}(?:[\s、，,]+{_NAME}){{0,7}})?$")
+# Page furniture: the paper's name, page numbers, editors, contacts. Never a headline.
+_FURNITURE = re.compile(rf"^[{CJK}]{{1,8}}报$|第\s*[\d一二三四五六七八九十]+\s*版|星期[一二三四五六日天]"
+                        r"|责任编辑|责编|美编|校对|本版编辑|版式设计|邮箱|E-?mail|电话[:：]|^本版|^\d+$")
 # A page's masthead line: a date with the weekday or page number, not a headline.
 _MASTHEAD = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|第|$)"
                        r"|^(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}$|^第\s*\d+\s*版")
-_CREDIT = re.compile(rf"(?<=[。！？!?”’」』…])\s*[（(]((?:记者|通讯员)?\s*[{CJK}·]{{2,4}}"
+_CREDIT = re.compile(rf"(?<=[。！？!?”’」』…])\s*[（(]((?:(?:本报)?(?:记者|通讯员))?\s*[{CJK}·]{{2,4}}"
                      rf"(?:\s+[{CJK}·]{{2,4}})*)[）)]\s*$")
 
 
@@ -117,7 +121,7 @@ def is_headline(line: str) -> bool:
         return False
     if line[-1] in "！？!?" and n > 25:
         return False
-    if not re.search(rf"[{CJK}A-Za-z]", line) or _MASTHEAD.search(line):
+    if not re.search(rf"[{CJK}A-Za-z]", line) or _MASTHEAD.search(line) or _FURNITURE.search(line):
         return False
     return True
 
@@ -348,7 +352,7 @@ def build(paras: list[str], page: bool = True, scanned: bool = True,
 
 
 def squeeze_byline(byline: str) -> str:
-    return re.sub(r"\s+", " ", byline).strip()
+    return re.sub(r"\s+", " ", byline).strip().lstrip("□■●◆▲★◇○ ")
 
 
 def fallback_title(paras: list[str]) -> str:
@@ -389,22 +393,39 @@ def drop_pull_quotes(paras: list[str]) -> tuple[list[str], list[str]]:
     """Drop short paragraphs that repeat (exactly or nearly) text of another paragraph.
 
     Never a paragraph that ends with a colon, or follows one: that is content being
-    introduced ("王胜俊宣布：" + the names), even when it repeats an earlier sentence."""
+    introduced ("王胜俊宣布：" + the names), even when it repeats an earlier sentence.
+    Candidates are found through the rarest character pairs of the short paragraph, so a
+    long text costs little more than a short one."""
     normed = [_norm(p) for p in paras]
+    postings: dict[str, set[int]] = {}
+    for j, q in enumerate(normed):
+        for k in range(len(q) - 1):
+            postings.setdefault(q[k:k + 2], set()).add(j)
     dropped: set[int] = set()
     for i, p in enumerate(normed):
         if not PULL_QUOTE_MIN <= len(p) <= PULL_QUOTE_MAX or is_headline(paras[i]):
             continue
         if p[-1] in "：:" or (i > 0 and normed[i - 1][-1:] in ("：", ":")):
             continue
-        for j, q in enumerate(normed):
-            if j == i or j in dropped:
-                continue
-            if _repeats(p, q, later=i > j):
+        for j in _candidates(p, i, postings):
+            if j not in dropped and _repeats(p, normed[j], later=i > j):
                 dropped.add(i)
                 break
     kept = [p for i, p in enumerate(paras) if i not in dropped]
     return kept, [paras[i] for i in sorted(dropped)]
+
+
+def _candidates(p: str, i: int, postings: dict[str, set[int]], rare: int = 8) -> list[int]:
+    """Paragraphs holding most of p's rarest character pairs (a repeat holds nearly all)."""
+    grams = sorted({p[k:k + 2] for k in range(len(p) - 1)}, key=lambda g: len(postings.get(g, ())))
+    grams = grams[:rare]
+    hits: dict[int, int] = {}
+    for g in grams:
+        for j in postings.get(g, ()):
+            if j != i:
+                hits[j] = hits.get(j, 0) + 1
+    need = max(1, len(grams) // 2)
+    return sorted(j for j, n in hits.items() if n >= need)
 
 
 def _repeats(p: str, q: str, later: bool) -> bool:

@@ -242,12 +242,22 @@ def stack_safe_walk(el, parts: list[str]) -> None:
 
 
 def _labelled(lines: list[str]) -> dict[str, str]:
-    """Fields from "label：value" text, the value on the same line or the next."""
+    """Fields from "label：value" text, the value on the same line or the next.
+
+    A label starts its line, or sits in a short line of page furniture beside a date or
+    another label ("2024-05-30 10:00 来源：新华社"); the bare date of such a line is
+    the page's date."""
     fields: dict[str, str] = {}
     for i, line in enumerate(lines):
         matches = list(_LABEL_RE.finditer(line))
-        if not matches or matches[0].start() > 0:
+        if not matches:
             continue
+        if matches[0].start() > 0:
+            lead = line[:matches[0].start()]
+            if len(line) > 100 or not (len(matches) > 1 or dates.parse(lead)):
+                continue
+            if dates.parse(lead):
+                fields.setdefault("page_date", dates.parse(lead))
         for k, m in enumerate(matches):
             end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
             value = line[m.end():end].strip()
@@ -255,6 +265,9 @@ def _labelled(lines: list[str]) -> dict[str, str]:
                     and not _LABEL_RE.match(lines[i + 1]):
                 value = lines[i + 1].strip()
             field = LABELS[re.sub(r"\s", "", m.group(1))]
+            if field in ("source", "byline"):
+                # "新华社 【字体：大 中 小】", "新华社  作者：…": the value ends at furniture.
+                value = re.split(r"\s{2,}|[【\[|｜]", value)[0].strip()
             if value and field not in fields and len(value) <= 200:
                 fields[field] = value
     return fields
@@ -355,7 +368,8 @@ def _body(lines: list[str]) -> str:
 
 
 def _date(article: Article, page: Page, name: str) -> None:
-    for value in (page.fields.get("date"), _meta(page, "date"), page.fields.get("written_date")):
+    for value in (page.fields.get("date"), _meta(page, "date"), page.fields.get("page_date"),
+                  page.fields.get("written_date")):
         found = dates.parse(value)
         if found:
             article.set_date(found, "metadata")
