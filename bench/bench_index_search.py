@@ -8,8 +8,10 @@ Reads ../shared/bench/xwlb_2012_2026.jsonl.gz (never copied into the repo): the 
 written as one JSONL file per month into a work directory outside the repo (default
 $TMPDIR/policysearch-bench) and indexed from there with `index.update`, exactly like a user's
 corpus. In the same run it builds the recipe from jieba's README: Whoosh + jieba's
-ChineseAnalyzer, one process, title and text stored, year/source/tags as facet fields; its
-queries use Whoosh's QueryParser, `groupedby` facets and Whoosh highlights of the first page.
+ChineseAnalyzer, one process, title and text stored, the same facet fields (province, industry,
+year, doc_type; province/industry/doc_type copied from our index after our build, so the
+recipe's build time does not include tagging); its queries use Whoosh's QueryParser,
+`groupedby` facets and Whoosh highlights of the first page.
 
 Each phase runs in its own child process so peak memory (ru_maxrss, with the phase's own
 worker processes) is measured per phase. Prints build time, articles/s, index size, peak
@@ -105,10 +107,27 @@ def phase_ours_build(corpus: Path, index_dir: Path, cache: Path) -> dict:
     again = index.update(corpus, settings)
     reindex = time.perf_counter() - t
     gen = index.current_generation(index_dir)
+    export_tags(gen, index_dir.parent / "tags.json")
     return {"build_s": build, "articles": summary["articles"]["total"],
             "failed_files": summary["files"]["failed"], "errors": summary["errors"][:3],
             "reindex_s": reindex, "reindex_files": again["files"],
             "size_bytes": du(gen), "workers": settings.workers, **peak_mb()}
+
+
+def _join_key(a: dict) -> str:
+    return a.get("url") or f"{a.get('title')}|{a.get('date')}"
+
+
+def export_tags(gen: Path, out: Path) -> None:
+    """Our tagger's provinces/industries/doc_type per article, so the recipe gets the same
+    facet fields without paying for tagging (its build time stays the bare recipe's)."""
+    from whoosh import index as wix
+
+    with wix.open_dir(str(gen)).searcher() as s:
+        tags = {_join_key(d["article"]): [d["article"]["provinces"], d["article"]["industries"],
+                                          d["article"]["doc_type"] or ""]
+                for d in s.documents()}
+    out.write_text(json.dumps(tags, ensure_ascii=False), "utf-8")
 
 
 def recipe_schema():
@@ -118,8 +137,9 @@ def recipe_schema():
     analyzer = ChineseAnalyzer()
     return Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True, analyzer=analyzer),
                   content=TEXT(stored=True, analyzer=analyzer), date=ID(stored=True, sortable=True),
-                  year=ID(stored=True), source=ID(stored=True),
-                  tags=KEYWORD(stored=True, commas=True))
+                  year=ID(stored=True), doc_type=ID(stored=True),
+                  province=KEYWORD(stored=True, commas=True),
+                  industry=KEYWORD(stored=True, commas=True))
 
 
 def phase_recipe_build(corpus: Path, index_dir: Path, cache: Path) -> dict:
@@ -130,15 +150,18 @@ def phase_recipe_build(corpus: Path, index_dir: Path, cache: Path) -> dict:
 
     jieba.setLogLevel(logging.WARNING)
     index_dir.mkdir(parents=True, exist_ok=True)
+    tags_file = index_dir.parent / "tags.json"
+    tags = json.loads(tags_file.read_text("utf-8")) if tags_file.exists() else {}
     t = time.perf_counter()
     ix = wix.create_in(str(index_dir), recipe_schema())
     writer = ix.writer()
     n = 0
     for a in articles(corpus):
         date = a.get("date") or ""
+        provinces, industries, doc_type = tags.get(_join_key(a), [[], [], ""])
         writer.add_document(id=a["id"], title=a.get("title") or "", content=a.get("text") or "",
-                            date=date, year=date[:4], source=a.get("source") or "",
-                            tags=a.get("tags") or "")
+                            date=date, year=date[:4], doc_type=doc_type,
+                            province=",".join(provinces), industry=",".join(industries))
         n += 1
     writer.commit()
     build = time.perf_counter() - t
@@ -182,14 +205,15 @@ def phase_recipe_query(index_dir: Path, cache: Path) -> dict:
     ix = wix.open_dir(str(index_dir))
     searcher = ix.searcher()
     parser = QueryParser("content", ix.schema)
-    facets = {"year": sorting.FieldFacet("year"), "source": sorting.FieldFacet("source"),
-              "tags": sorting.FieldFacet("tags", allow_overlap=True)}
+    facets = {"province": sorting.FieldFacet("province", allow_overlap=True),
+              "industry": sorting.FieldFacet("industry", allow_overlap=True),
+              "year": sorting.FieldFacet("year"), "doc_type": sorting.FieldFacet("doc_type")}
     out = {}
     for label, q, params in QUERIES:
         query = parser.parse(q.replace(" -", " NOT "))
         filters = []
-        for p in params.get("province", []):
-            filters.append(Q.Term("content", p))  # the recipe has no province field
+        if params.get("province"):
+            filters.append(Q.Or([Q.Term("province", p) for p in params["province"]]))
         if params.get("date_from") or params.get("date_to"):
             filters.append(Q.TermRange("date", params.get("date_from") or "0000",
                                        (params.get("date_to") or "9999") + "-99"))
