@@ -445,6 +445,7 @@ LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a li
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
+_ENUMERATION = re.compile(r"、(?![\d０-９])")
 _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地")
 
 
@@ -472,12 +473,14 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
         hits = [(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence) if data.terms[t]]
         if not hits:
             continue
-        # 人工智能、外贸、城市更新…: a sentence that enumerates sectors lists them all
-        enumerates = sentence.count("、") >= 2 and len(
+        beside_comma = ["、" in (sentence[e: e + 1], sentence[b - 1: b]) for b, e, _ in hits]
+        # 稳住外贸基本盘、建立人工智能发展优势、实施城市更新行动…: a sentence that enumerates
+        # topics of several industries lists them all (a series of figures, 9个车间、21条, does not)
+        enumerates = len(_ENUMERATION.findall(sentence)) >= 2 and len(
             {i for _, _, entries in hits for i, _ in entries}) >= LIST_SENTENCE_INDUSTRIES
         best: dict[str, float] = {}
-        for b, e, entries in hits:
-            listed = enumerates or "、" in (sentence[e: e + 1], sentence[b - 1: b])
+        for (b, e, entries), listed in zip(hits, beside_comma):
+            listed = listed or enumerates
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
