@@ -264,3 +264,18 @@ def test_unexpected_reader_errors_become_read_errors(tmp_path, monkeypatch):
     path = tmp_path / "x.txt"
     path.write_text("标题\n\n正文。", encoding="utf-8")
     assert "KeyError" in rejected(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks on this platform")
+def test_links_out_of_the_corpus_are_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("外部文件\n\n不属于语料。", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("标题\n\n正文。", encoding="utf-8")
+    os.symlink(outside, corpus / "elsewhere")
+    os.symlink(outside / "secret.txt", corpus / "linked.txt")
+    result = readers.scan(corpus)
+    assert result.files == [corpus / "ok.txt"]
+    assert corpus / "linked.txt" in result.skipped

@@ -57,7 +57,8 @@ def scan(root: Path) -> Scan:
     """Every supported file under root (sorted); files of other types are `skipped`.
 
     Directory symlinks are followed once: a directory already visited (a symlink loop, or
-    two links to one place) is not entered again. Hidden files and directories (".git")
+    two links to one place) is not entered again, and links that lead out of the corpus
+    are not followed (they are listed as skipped). Hidden files and directories (".git")
     and sidecar manifests are left out."""
     root = Path(root)
     result = Scan()
@@ -65,13 +66,14 @@ def scan(root: Path) -> Scan:
         (result.files if _supported(root) else result.skipped).append(root)
         return result
     seen: set[tuple[int, int]] = set()
+    root_real = os.path.realpath(root)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: None):
         try:
             st = os.stat(dirpath)
         except OSError:
             dirnames[:] = []
             continue
-        if (st.st_dev, st.st_ino) in seen:
+        if (st.st_dev, st.st_ino) in seen or not _inside(os.path.realpath(dirpath), root_real):
             dirnames[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
@@ -80,7 +82,9 @@ def scan(root: Path) -> Scan:
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            if _supported(path):
+            if not _inside(os.path.realpath(path), root_real):
+                result.skipped.append(path)     # a link out of the corpus: not followed
+            elif _supported(path):
                 if not is_sidecar(path):
                     result.files.append(path)
             else:
@@ -88,6 +92,10 @@ def scan(root: Path) -> Scan:
     result.files.sort()
     result.skipped.sort()
     return result
+
+
+def _inside(real: str, root_real: str) -> bool:
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
 def _supported(path: Path) -> bool:
