@@ -163,6 +163,25 @@ def test_abbreviation_compounds():
     assert set(provinces("川渝合作深入推进", body)) == {"四川", "重庆"}
 
 
+def test_roundup_items_are_read_one_by_one():
+    body = ("央视网消息（新闻联播）：\n"
+            "首条直供雄安新区天然气主干管道开工建设\n"
+            "首条直供雄安新区的天然气主干管道今天在天津正式开工，项目总投资86亿元，年设计输气量66亿立方米。\n"
+            "全国十大考古新发现揭晓\n"
+            "今天，全国十大考古新发现揭晓，分别是贵州贵安新区招果洞遗址、浙江宁波余姚井头山遗址、"
+            "河南巩义双槐树遗址等10个入选项目。\n")
+    article = Article(title="国内联播快讯", body=body)
+    tagging.tag(article)
+    assert set(article.provinces) == {"河北", "天津"}
+    assert article.industries == ["能源"]
+
+
+def test_sections_under_heads_keep_the_page_title():
+    body = ("第一章 总则\n第一条 为规范公共数据资源登记管理，根据有关法律法规，结合实际，制定本办法。\n"
+            "第二章 登记\n第五条 数据资源登记实行统一平台，由主管部门负责组织实施。\n")
+    assert provinces("四川省公共数据资源登记管理实施办法", body) == ["四川"]
+
+
 def test_reader_provinces_are_kept():
     article = Article(title="政府工作报告", body="过去一年，全省经济稳中有进。与北京、上海开展合作。",
                       provinces=["江西"])

@@ -285,12 +285,12 @@ def _sentence_spans(text: str, ends: re.Pattern[str] = None) -> list[tuple[int, 
     return spans
 
 
-def _lead_span(text: str) -> tuple[int, int, int]:
-    """The lead: the first sentences of the first real paragraph, about two lines of print.
-    Returns (start, end of the lead, end of its paragraph)."""
+def _lead_end(text: str) -> int:
+    """Where the lead ends: the first sentences of the first real paragraph (a line of twenty
+    characters or more, so not a byline), about two lines of print."""
     m = re.search(r"[^\s][^\n]{19,}", text)
     if not m:
-        return 0, 0, 0
+        return 0
     first, para_end = m.start(), m.end()
     end, n = first, 0
     for start, stop in _sentence_spans(text[:para_end], _FULL_STOP):
@@ -301,7 +301,7 @@ def _lead_span(text: str) -> tuple[int, int, int]:
         end, n = min(stop, para_end), n + 1
         if end - first >= LEAD_CHARS or n >= 3:
             break
-    return first, min(end, first + 2 * LEAD_CHARS), para_end
+    return min(end, first + 2 * LEAD_CHARS)
 
 
 def _units(title: str, body: str) -> list[tuple[str, int, int]]:
@@ -333,10 +333,14 @@ def province_scores(title: str, body: str) -> dict[str, float]:
     """Weight of each province as a subject of the article: the best over its items for a
     round-up, else over the whole article (see the module docstring)."""
     text = _strip_dateline(body)
+    units = _units(title, text)
     scores: dict[str, float] = {}
-    for unit_title, start, end in _units(title, text):
+    for unit_title, start, end in units:
         for province, score in _unit_scores(unit_title, text[start:end]).items():
             scores[province] = max(scores.get(province, 0.0), score)
+    if units[0][0] != title:  # items all under their own heads: the page title still counts
+        for province in _title_provinces(title):
+            scores[province] = scores.get(province, 0.0) + TITLE_WEIGHT
     return scores
 
 
@@ -352,7 +356,7 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
     sentence_of = _position_index([s for s, _ in spans])
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
     paragraph_of = _position_index(paragraph_starts)
-    _, lead_end, _ = _lead_span(text)
+    lead_end = _lead_end(text)
     # a lead that tours five provinces or more is a montage: it names no subject
     lead_provinces = {p for m, p in resolved if m.start < lead_end and not _is_venue(text, m)}
     lead_counts = len(lead_provinces) < LEAD_LIST_MIN
@@ -456,10 +460,14 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
     if not has_places and not _DOMESTIC.search(title + body[:2000]):
         return {}  # news about other countries: its industries are not ours to facet
     data = _load()
+    units = _units(title, body)
     scores: dict[str, float] = {}
-    for unit_title, start, end in _units(title, body):
+    for unit_title, start, end in units:
         for industry, score in _unit_industry_scores(unit_title, body[start:end], data).items():
             scores[industry] = max(scores.get(industry, 0.0), score)
+    if units[0][0] != title:
+        for industry, score in _unit_industry_scores(title, "", data).items():
+            scores[industry] = scores.get(industry, 0.0) + score
     return scores
 
 
