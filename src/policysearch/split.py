@@ -337,6 +337,8 @@ def build(paras: list[str], page: bool = True, scanned: bool = True,
     # into the article's byline field.
     if rest and is_byline_line(rest[0]) and not _BYLINE_PREFIX.match(rest[0]):
         piece.byline = squeeze_byline(rest[0])
+        if page:
+            rest = rest[1:]     # on a page the byline line is layout; one-article files keep it
     elif rest and byline_prefix(rest[0]):
         piece.byline = squeeze_byline(byline_prefix(rest[0]))
     if page:
