@@ -144,6 +144,13 @@ def test_venue_of_a_national_meeting_is_not_a_subject():
     assert provinces("全国安全生产工作会议在京召开", body) == []
 
 
+@pytest.mark.parametrize("dateline", ["新华社北京2024年5月29日电（记者 张三）", "本报北京5月29日电 ",
+                                      "央视网消息（新闻联播）："])
+def test_the_wire_office_city_is_not_a_subject(dateline):
+    body = dateline + "国务院常务会议今天召开，研究部署推动经济持续回升向好。会议要求各地抓好落实。"
+    assert provinces("国务院常务会议研究部署经济工作", body) == []
+
+
 def test_roundup_naming_many_places_briefly_gives_none():
     body = ("春节假期，各地文化活动丰富多彩。\n在河南开封，游客穿汉服逛古城；在湖南长沙，夜游湘江人气旺；"
             "在四川成都，灯会吸引市民；在浙江杭州，西湖边游人如织；在云南昆明，民族歌舞精彩上演。\n"
