@@ -63,3 +63,14 @@ def test_from_text(text, year, expected):
 def test_text_date_must_be_near_the_top():
     text = "标题\n" + "正文内容，" * 100 + "2020年1月2日召开会议。"
     assert dates.from_text(text) is None
+
+
+@pytest.mark.parametrize("rel,expected", [
+    ("2024/05/30/01-03.txt", "2024-05-30"),
+    ("202405/30/01-03.txt", "2024-05-30"),
+    ("archive/20240530/03.txt", "2024-05-30"),
+    ("2024-05/20240601-02-01.txt", "2024-06-01"),
+    ("misc/notes.txt", None),
+])
+def test_from_path(rel, expected):
+    assert dates.from_path(rel) == expected

@@ -98,6 +98,23 @@ def from_filename(name: str) -> str | None:
     return _valid(int(m.group(1))) if m else None
 
 
+_PATH_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_/.]?(0[1-9]|1[0-2])[-_/.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def from_path(rel: str) -> str | None:
+    """The date of a file from its name, else from its folders (archive/2024/05/30/03.txt,
+    202405/30/01-03.txt)."""
+    found = from_filename(rel)
+    if found or "/" not in rel:
+        return found
+    folders = rel.rsplit("/", 1)[0]
+    for m in reversed(list(_PATH_YMD.finditer(folders + "/"))):
+        found = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if found:
+            return found
+    return None
+
+
 def dateline(text: str, year: int | None = None) -> str | None:
     """The date of a news dateline near the start ("新华社北京2024年1月31日电")."""
     m = _DATELINE.search(text[:300])

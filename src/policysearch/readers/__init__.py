@@ -141,11 +141,11 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
     if not data.strip():
         raise ReadError("empty file")
     if suffix in (".html", ".htm", ".shtml"):
-        articles, problems = html_reader.read_html(data, path.name)
+        articles, problems = html_reader.read_html(data, rel)
     else:
         text, _encoding, problems = decode(data)
         if suffix == ".txt":
-            articles = text_reader.read_text(text, path.name)
+            articles = text_reader.read_text(text, rel)
         elif suffix == ".csv":
             articles, more = tabular.read_csv(text)
             problems += more

@@ -374,7 +374,7 @@ def _date(article: Article, page: Page, name: str) -> None:
         if found:
             article.set_date(found, "metadata")
             return
-    found = dates.from_filename(name)
+    found = dates.from_path(name)
     if found:
         article.set_date(found, "filename")
         return

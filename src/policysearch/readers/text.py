@@ -18,7 +18,7 @@ _ARCHIVE_NAME = re.compile(r"(?:19|20)\d{6}[-_]\d{1,3}(?:[-_]\d{1,3})?$")
 
 
 def read_text(text: str, name: str) -> list[Article]:
-    """Articles of one decoded text file; `name` is the file's name (for its date)."""
+    """Articles of one decoded text file; `name` is its path in the corpus (for its date)."""
     pieces = split.split_page(text)
     pieces = [p for p in pieces if p.paragraphs or p.title]
     if not pieces:
@@ -26,7 +26,7 @@ def read_text(text: str, name: str) -> list[Article]:
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     is_page = len(pieces) > 1
     news = is_page or bool(_ARCHIVE_NAME.search(stem))
-    file_date = dates.from_filename(name)
+    file_date = dates.from_path(name)
     page_date = file_date or (_page_header_date(text) if is_page else None)
     articles = []
     for ordinal, piece in enumerate(pieces):
