@@ -189,6 +189,16 @@ def test_sections_under_heads_keep_the_page_title():
     assert provinces("四川省公共数据资源登记管理实施办法", body) == ["四川"]
 
 
+def test_local_paper_writing_our_province_is_about_its_home():
+    article = Article(title="全省春耕备耕有序推进", body="记者从省农业农村厅获悉，全省已完成春播面积1200万亩。",
+                      source="四川日报")
+    tagging.tag(article)
+    assert article.provinces == ["四川"]
+    article = Article(title="春耕备耕有序推进", body="全国已完成春播面积1.2亿亩。", source="人民日报")
+    tagging.tag(article)
+    assert article.provinces == []
+
+
 def test_reader_provinces_are_kept():
     article = Article(title="政府工作报告", body="过去一年，全省经济稳中有进。与北京、上海开展合作。",
                       provinces=["江西"])

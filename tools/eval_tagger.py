@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     disagreements = []
     elapsed, chars = 0.0, 0
     for row in rows:
-        article = Article(title=row.get("title", ""), body=row.get("text", ""))
+        article = Article(title=row.get("title") or "", body=row.get("text") or row.get("body") or "",
+                          source=row.get("source"), byline=row.get("byline"))
         t0 = time.perf_counter()
         tagging.tag(article)
         elapsed += time.perf_counter() - t0

@@ -433,6 +433,18 @@ def _title_provinces(title: str) -> set[str]:
     return {p for m, p in _resolve(_mentions(title, _load())) if not _is_venue(title, m)}
 
 
+_HOME_WORDS = re.compile(r"我省|全省|本省|我市|全市|本市|我区|全区|我州|全州|我县|全县")
+
+
+def _home_province(source: str | None, body: str) -> list[str]:
+    """A local paper (四川日报, 西宁晚报) that writes 我省 / 全市 without naming its place is
+    about its home province."""
+    if not source or not _HOME_WORDS.search(body):
+        return []
+    found = {p for _, p in _resolve(_mentions(source, _load()))}
+    return sorted(found) if len(found) == 1 else []
+
+
 # --- industries ------------------------------------------------------------------------------
 
 INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 通信网络 装备制造 汽车 能源 石化化工 冶金建材 "
@@ -539,6 +551,6 @@ def tag(article: Article) -> None:
         article.provinces = list(article.provinces) + [
             p for p in found if p not in article.provinces and p in in_title]
     else:
-        article.provinces = found
+        article.provinces = found or _home_province(article.source, body)
     article.industries = subject_industries(title, body, has_places=bool(scores))
     complete_date(article)
