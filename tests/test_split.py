@@ -187,3 +187,13 @@ def test_page_furniture_is_not_a_headline_and_bullets_leave_the_byline():
     assert "数据显示，前4个月全国规模以上工业增加值" in first.body
     assert second.byline == "新华社北京6月3日电"
     assert "其中出口增长6.1%" in second.body and "海关总署3日发布数据显示" in second.body
+
+
+def test_a_line_is_joined_to_a_next_line_that_opens_with_punctuation():
+    assert split.paragraphs("标题\n在国新办举行的新闻发布会上\n，四川省省长表示，要加快发展。") == [
+        "标题", "在国新办举行的新闻发布会上，四川省省长表示，要加快发展。"]
+
+
+def test_photo_credit_is_not_a_byline():
+    assert not split.is_byline("本报记者 张三摄")
+    assert split.is_byline("本报记者 张三")

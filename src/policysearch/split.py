@@ -104,7 +104,8 @@ def is_byline(line: str) -> bool:
 
 def is_byline_line(line: str) -> bool:
     """A line that is only a byline: "本报记者 徐恒 路铁晨（实习）"."""
-    return bool(_BYLINE_LINE.match(line)) and _dense_len(line) <= 40
+    # "本报记者 张三摄" under a photo is a picture credit, not an article's byline.
+    return bool(_BYLINE_LINE.match(line)) and _dense_len(line) <= 40 and not line.endswith("摄")
 
 
 def byline_prefix(line: str) -> str | None:
@@ -130,6 +131,8 @@ def _is_broken(line: str, following: str) -> bool:
     """The scan broke this line mid-sentence: it continues on the next line."""
     if not following or is_byline(following):
         return False
+    if following[0] in "，,、。；;：:！？!?）)”’」』》】〕…":
+        return True     # no paragraph opens with closing punctuation
     last = line[-1]
     if last in _CLOSING:
         return False
