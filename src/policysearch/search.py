@@ -33,11 +33,13 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
+from whoosh.query import TermNotFound
 from whoosh.searching import TimeLimit
 
 from policysearch import analysis, render
@@ -48,6 +50,7 @@ MAX_QUERY_CHARS = 300
 MAX_TERMS = 24
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
+TERM_MASK_CACHE = 1024       # per-term bitmasks kept per open index (~9 KB each at 75k docs)
 PREFIX_EXPANSION = 64        # bigrams tried for a one-character word
 FACETS = ("province", "industry", "year", "doc_type")
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
@@ -340,58 +343,126 @@ def highlight_terms(tree) -> list[str]:
     return terms
 
 
-# -- from syntax tree to Whoosh query -----------------------------------------------------
+# -- from syntax tree to result set and ranking query --------------------------------------
 
-class _Compiler:
-    def __init__(self, reader):
-        self.reader = reader
+class _Planner:
+    """Evaluates the syntax tree to the exact result set, as a bitmask over docnums, with set
+    algebra on cached per-term bitmasks (AND is &, OR is |, NOT is live & ~x), and collects a
+    Whoosh query over word terms that is used only to rank that set.
 
-    def compile(self, node):
+    For a word, the documents having all its jieba words are taken as they are; the literal
+    route (its bigram phrase) only has to be checked, with positions, on the documents that
+    have all its bigrams but not all its words. That keeps the costly phrase check to a small
+    candidate set instead of every document containing a common bigram."""
+
+    def __init__(self, handle: "_Handle"):
+        self.h = handle
+        self.searcher = handle.searcher
+        self.reader = handle.searcher.reader()
+        self.rank: list = []
+
+    def docset(self, node, negated: bool = False) -> int | None:
+        """The bitmask of `node`, or None when it puts no constraint (e.g. only punctuation)."""
         if node is None:
-            return Q.Every()
+            return None
         kind = node[0]
         if kind in ("word", "phrase"):
-            return self.leaf(*node) or Q.NullQuery
+            return self.leaf(*node, negated=negated)
         if kind == "not":
-            return Q.AndNot(Q.Every(), self.compile(node[1]))
-        if kind == "or":
-            return Q.Or([self.compile(c) for c in node[1]])
-        positives = [self.compile(c) for c in node[1] if c[0] != "not"]
-        negatives = [self.compile(c[1]) for c in node[1] if c[0] == "not"]
-        positive = Q.And(positives) if len(positives) > 1 else (positives or [Q.Every()])[0]
-        if not negatives:
-            return positive
-        return Q.AndNot(positive, Q.Or(negatives) if len(negatives) > 1 else negatives[0])
+            inner = self.docset(node[1], not negated)
+            return None if inner is None else self.h.live & ~inner
+        masks = [m for m in (self.docset(c, negated) for c in node[1]) if m is not None]
+        if not masks:
+            return None
+        out = masks[0]
+        for m in masks[1:]:
+            out = (out | m) if kind == "or" else (out & m)
+        return out
 
-    def leaf(self, kind, text, fname):
+    def leaf(self, kind, text, fname, negated=False) -> int | None:
         if fname in KEYWORD_FIELDS:
-            return Q.Term(fname, text.strip())
+            return self.h.term_mask(fname, text.strip())
         norm = analysis.normalise(_WILDCARDS.sub(" ", text))
         runs = analysis.runs(norm)
         if not runs:
             return None
         parts = TEXT_FIELDS[fname]
-        literal = _and([_or([self.literal(p, run) for p in parts]) for run in runs])
         words = analysis.words(norm)
-        as_words = _or([_and([Q.Term(f"{p}_w", w) for w in words]) for p in parts]) if words else None
-        if as_words is None:
-            return literal
-        if kind == "phrase":
-            return Q.AndMaybe(literal, as_words)
-        return Q.Or([as_words, literal])
+        if not negated:
+            self.rank += [Q.Term(f"{p}_w", w) for p in parts for w in words]
+            if "title" in parts:
+                self.rank += [Q.Term("title_b", g) for run in runs if len(run) > 1
+                              for g in analysis.run_bigrams(run)]
+        by_words = 0
+        if kind == "word" and words:
+            for p in parts:
+                by_words |= self._all(f"{p}_w", words)
+        elif len(runs) == 1 and words == runs:  # the phrase is one jieba word: exact
+            for p in parts:
+                by_words |= self.h.term_mask(f"{p}_w", runs[0])
+        candidates = self.h.live & ~by_words
+        for run in runs:
+            either = 0
+            for p in parts:
+                either |= self._literal_candidates(p, run)
+            candidates &= either
+        long_runs = [run for run in runs if len(run) > 2]
+        if candidates and long_runs:
+            candidates = self._verify(candidates, parts, long_runs)
+        return by_words | candidates
 
-    def literal(self, part: str, run: str):
-        """Documents whose `part` (title/body) contains `run` literally."""
+    def _all(self, field: str, terms) -> int:
+        out = self.h.live
+        for term in terms:
+            out &= self.h.term_mask(field, term)
+            if not out:
+                break
+        return out
+
+    def _literal_candidates(self, part: str, run: str) -> int:
+        """Documents whose `part` has every bigram of `run` (exact for runs of 1-2 chars)."""
         field_b = f"{part}_b"
         if len(run) == 1:
-            expansions = [Q.Term(field_b, run), Q.Term(f"{part}_w", run)]
+            out = self.h.term_mask(field_b, run) | self.h.term_mask(f"{part}_w", run)
             for term in self._expand(field_b, run):
-                expansions.append(Q.Term(field_b, term))
-            return Q.Or(expansions)
-        grams = analysis.run_bigrams(run)
-        if len(grams) == 1:
-            return Q.Term(field_b, grams[0])
-        return Q.Phrase(field_b, grams)
+                out |= self.h.term_mask(field_b, term)
+            return out
+        return self._all(field_b, analysis.run_bigrams(run))
+
+    def _verify(self, candidates: int, parts, runs) -> int:
+        """Candidates that contain every run literally (phrase check on positions)."""
+        ids = _ids(candidates)
+        for run in runs:
+            grams = analysis.run_bigrams(run)
+            found = 0
+            for p in parts:
+                found |= _mask(self._phrase_docs(f"{p}_b", grams, ids), self.h.nbits)
+            candidates &= found
+            if not candidates:
+                break
+            ids = _ids(candidates)
+        return candidates
+
+    def _phrase_docs(self, field: str, grams, ids):
+        query = Q.Phrase(field, grams)
+        for sub, offset in self.h.subsearchers:
+            size = sub.doc_count_all()
+            local = [d - offset for d in ids if offset <= d < offset + size]
+            if not local:
+                continue
+            try:
+                matcher = query.matcher(sub, sub.boolean_context())
+            except TermNotFound:
+                continue
+            for d in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < d:
+                    matcher.skip_to(d)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == d:
+                    yield d + offset
 
     def _expand(self, field_b: str, char: str):
         out = []
@@ -406,17 +477,9 @@ class _Compiler:
             return []
         return out
 
-
-def _and(items):
-    items = [i for i in items if i is not None]
-    return items[0] if len(items) == 1 else Q.And(items)
-
-
-def _or(items):
-    items = [i for i in items if i is not None]
-    if not items:
-        return None
-    return items[0] if len(items) == 1 else Q.Or(items)
+    def ranking_query(self):
+        unique = list({(t.fieldname, t.text): t for t in self.rank}.values())
+        return Q.Or(unique) if unique else None
 
 
 # -- the open index -----------------------------------------------------------------------
@@ -470,6 +533,24 @@ class _Handle:
         self.facet_masks = {f: self._value_masks(f) for f in FACETS}
         self.datekeys = list(reader.column_reader("datekey")) if reader.has_column("datekey") \
             else [0] * self.nbits
+        self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
+        self._term_masks: OrderedDict = OrderedDict()
+
+    def term_mask(self, field: str, text: str) -> int:
+        """Docnums having `text` in `field`, as a bitmask (the most recent ones cached)."""
+        key = (field, text)
+        mask = self._term_masks.get(key)
+        if mask is None:
+            try:
+                mask = _mask(self.searcher.reader().postings(field, text).all_ids(), self.nbits)
+            except TermNotFound:
+                mask = 0
+            self._term_masks[key] = mask
+            if len(self._term_masks) > TERM_MASK_CACHE:
+                self._term_masks.popitem(last=False)
+        else:
+            self._term_masks.move_to_end(key)
+        return mask
 
     def _value_masks(self, fname: str) -> dict[str, int]:
         reader = self.searcher.reader()
@@ -573,10 +654,9 @@ def search(index_dir, request: SearchRequest) -> dict:
 
 def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     tree = request.parsed if request.parsed is not None else parse(request.q)
-    searcher = handle.searcher
-    query = _Compiler(searcher.reader()).compile(tree)
-    text_query = tree is not None and not isinstance(query, Q.Every)
-    matched = _mask(searcher.docs_for_query(query), handle.nbits) if text_query else handle.live
+    planner = _Planner(handle)
+    matched = planner.docset(tree)
+    matched = handle.live if matched is None else matched
     filters = _filter_masks(handle, request)
     selected = matched
     for mask in filters.values():
@@ -584,22 +664,31 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     total = selected.bit_count()
     first = (request.page - 1) * request.per_page
     wanted = first + request.per_page
-    if request.sort == "date" or not text_query:
-        keys = handle.datekeys
-        page = [(d, None) for d in heapq.nlargest(wanted, _ids(selected),
-                                                  key=lambda d: (keys[d], -d))][first:]
-    elif total and first < total:
-        allow = set(_ids(selected)) if filters else None
-        results = searcher.search(query, limit=wanted, filter=allow)
-        page = [(hit.docnum, hit.score) for hit in results[first:wanted]]
-    else:
-        page = []
+    rank = planner.ranking_query() if request.sort == "relevance" else None
+    page = _top(handle, selected, rank, wanted)[first:wanted] if first < total else []
     terms = highlight_terms(tree)
     hits = [_hit(handle, d, score, terms) for d, score in page]
     return {"query": request.q, "total": total, "page": request.page,
             "per_page": request.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
             "hits": hits, "facets": _facets(handle, matched, filters)}
+
+
+def _top(handle: _Handle, selected: int, rank, wanted: int) -> list[tuple[int, float | None]]:
+    """The first `wanted` documents of `selected`: by BM25F score of the ranking query, then
+    (documents it does not score, and every document when sorting by date) newest first."""
+    ids = _ids(selected)
+    scored: list[tuple[int, float | None]] = []
+    if rank is not None:
+        results = handle.searcher.search(rank, limit=wanted, filter=set(ids))
+        scored = [(hit.docnum, hit.score) for hit in results]
+    if len(scored) < wanted:
+        keys = handle.datekeys
+        seen = {d for d, _ in scored}
+        rest = heapq.nlargest(wanted - len(scored), (d for d in ids if d not in seen),
+                              key=lambda d: (keys[d], -d))
+        scored += [(d, 0.0 if rank is not None else None) for d in rest]
+    return scored
 
 
 def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
