@@ -364,3 +364,14 @@ def test_html_news_page_date_and_source_line(tmp_path):
     assert article.source == "新华社"
     assert article.doc_type == "新闻"
     assert article.body.startswith("新华社北京5月30日电")
+
+
+def test_record_fields_guessed_from_their_values(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    row = {"hdl": "某省出台数字经济促进条例", "wenben": "某省人大常委会日前表决通过数字经济促进条例，" * 3,
+           "riqi": "2024-05-30 08:00:00", "bh": "A01"}
+    path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    article, _ = read_one(path)
+    assert article.body == row["wenben"]
+    assert article.title == row["hdl"]
+    assert (article.date, article.date_from) == ("2024-05-30", "metadata")

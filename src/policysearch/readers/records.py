@@ -80,16 +80,44 @@ def pick(record: dict[str, Any]) -> dict[str, Any]:
             if _present(value):
                 out[field] = value
                 break
-    used = {id(v) for v in out.values()}
+    used = {k for k, v in by_key.items() if any(v is x for x in out.values())}
     for field, words in FUZZY:
         if field in out:
             continue
         for key, value in by_key.items():
-            if id(value) not in used and _present(value) and any(w in key for w in words):
+            if key not in used and _present(value) and any(w in key for w in words):
                 out[field] = value
-                used.add(id(value))
+                used.add(key)
                 break
+    _guess_by_value(by_key, out, used)
     return out
+
+
+_DATE_VALUE = re.compile(r"\s*(?:19|20)\d{2}(?:[-/.年]\d{1,2}(?:[-/.月]\d{1,2}日?)?)?"
+                         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
+
+
+def _guess_by_value(by_key: dict[str, Any], out: dict[str, Any], used: set[str]) -> None:
+    """Fields still missing, recognised by their values: the longest text is the body, the
+    longest short Chinese line the title, a value that is only a date the date."""
+    rest = {k: v for k, v in by_key.items() if k not in used and isinstance(v, str) and v.strip()}
+    if "body" not in out and "summary" not in out:
+        texts = [(len(v), k) for k, v in rest.items()
+                 if len(v) >= 50 and re.search(r"[\u4e00-\u9fff]", v) and not v.startswith("http")]
+        if texts:
+            key = max(texts)[1]
+            out["body"] = rest.pop(key)
+    if "title" not in out:
+        short = [(len(v), k) for k, v in rest.items()
+                 if 4 <= len(v.strip()) <= 100 and re.search(r"[\u4e00-\u9fff]", v)
+                 and not re.search(r"[。；]\s*$", v) and not _DATE_VALUE.fullmatch(v)]
+        if short:
+            out["title"] = rest.pop(max(short)[1])
+    if "date" not in out:
+        for key, value in rest.items():
+            if _DATE_VALUE.fullmatch(value) and dates.parse(value):
+                out["date"] = value
+                break
 
 
 def _present(value: Any) -> bool:
