@@ -344,59 +344,74 @@ def province_scores(title: str, body: str) -> dict[str, float]:
     return scores
 
 
+class _Layout:
+    """Where things are in one unit's text: sentences, paragraphs, the lead, lists of places."""
+
+    def __init__(self, text: str, resolved: list[tuple[_Mention, str]]) -> None:
+        self.text = text
+        self.spans = _sentence_spans(text)
+        self.sentence_of = _position_index([s for s, _ in self.spans])
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
+        self.paragraph_of = _position_index(self.paragraph_starts)
+        self.lead_end = _lead_end(text)
+        self.list_size = _list_sizes(text, resolved)
+        # a lead that tours five provinces or more is a montage: it names no subject
+        in_lead = {p for m, p in resolved if m.start < self.lead_end and not _is_venue(text, m)}
+        self.lead_counts = len(in_lead) < LEAD_LIST_MIN
+        # the provinces each paragraph names (京津冀 in a Beijing paragraph is no rival)
+        self.paragraph_provinces: dict[int, set[str]] = {}
+        for m, province in resolved:
+            if len(m.place.provinces) == 1:
+                self.paragraph_provinces.setdefault(self.paragraph_of(m.start), set()).add(province)
+
+    def factor(self, m: _Mention, sentence: int) -> float:
+        """How much one mention counts: a venue, an item of a list, or history count little."""
+        if _is_venue(self.text, m):
+            return VENUE_FACTOR
+        in_lead = m.start < self.lead_end
+        listed = self.list_size.get(m.start, 1) >= (LEAD_LIST_MIN if in_lead else LIST_MIN)
+        start, end = self.spans[sentence]
+        return LIST_FACTOR if listed or _HISTORY.search(self.text, start, end) else 1.0
+
+    def owns_paragraph(self, m: _Mention, province: str, para: int, sentences: set[int]) -> bool:
+        """A paragraph is the place's own when it opens on it (or returns to it) and names no
+        other province: a paragraph naming several is a montage of places."""
+        start = self.paragraph_starts[para]
+        opens = m.start - start <= PARAGRAPH_OPENING
+        return (not self.paragraph_provinces.get(para, {province}) - {province}
+                and _paragraph_length(self.text, start) >= 40
+                and (opens or len(sentences) >= 2))
+
+
 def _unit_scores(title: str, text: str) -> dict[str, float]:
-    data = _load()
-    title_found = {p for m, p in _resolve(_mentions(title, data)) if not _is_venue(title, m)}
-    mentions = _mentions(text, data)
-    resolved = _resolve(mentions, title_found)
+    title_found = _title_provinces(title)
+    resolved = _resolve(_mentions(text, _load()), title_found)
     if not resolved and not title_found:
         return {}
-    list_size = _list_sizes(text, resolved)
-    spans = _sentence_spans(text)
-    sentence_of = _position_index([s for s, _ in spans])
-    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
-    paragraph_of = _position_index(paragraph_starts)
-    lead_end = _lead_end(text)
-    # a lead that tours five provinces or more is a montage: it names no subject
-    lead_provinces = {p for m, p in resolved if m.start < lead_end and not _is_venue(text, m)}
-    lead_counts = len(lead_provinces) < LEAD_LIST_MIN
-
+    layout = _Layout(text, resolved)
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
     per_paragraph: dict[tuple[str, int], set[int]] = {}
-    paragraph_provinces: dict[int, set[str]] = {}
-    for m, province in resolved:
-        if len(m.place.provinces) == 1:  # 京津冀 in a Beijing paragraph is no rival
-            paragraph_provinces.setdefault(paragraph_of(m.start), set()).add(province)
     for m, province in resolved:
         ev = evidence.setdefault(province, _Evidence())
-        venue = _is_venue(text, m)
-        in_lead = m.start < lead_end
-        listed = list_size.get(m.start, 1) >= (LEAD_LIST_MIN if in_lead else LIST_MIN)
-        s = sentence_of(m.start)
-        history = bool(_HISTORY.search(text, spans[s][0], spans[s][1]))
-        factor = VENUE_FACTOR if venue else LIST_FACTOR if listed or history else 1.0
+        s = layout.sentence_of(m.start)
+        factor = layout.factor(m, s)
         if s not in ev.sentences:
             ev.sentences.add(s)
             if len(ev.sentences) <= MAX_SENTENCES:  # a long report should not drown a paragraph
                 ev.score += SENTENCE_WEIGHT * factor
         if factor < 1.0:
             continue
-        if in_lead and not ev.lead and lead_counts:
+        if m.start < layout.lead_end and not ev.lead and layout.lead_counts:
             ev.lead = True
             ev.score += LEAD_WEIGHT
-        para = paragraph_of(m.start)
-        per_paragraph.setdefault((province, para), set()).add(s)
-        opens = m.start - paragraph_starts[para] <= PARAGRAPH_OPENING
-        # a paragraph is the place's own when it opens on it (or returns to it) and names no
-        # other province: a paragraph naming several is a montage of places
-        if (para not in ev.paragraphs and len(paragraph_provinces.get(para, {province}) - {province}) == 0
-                and _paragraph_length(text, paragraph_starts[para]) >= 40
-                and (opens or len(per_paragraph[(province, para)]) >= 2)):
+        para = layout.paragraph_of(m.start)
+        sentences = per_paragraph.setdefault((province, para), set())
+        sentences.add(s)
+        if para not in ev.paragraphs and layout.owns_paragraph(m, province, para, sentences):
             ev.paragraphs.add(para)
             if len(ev.paragraphs) <= MAX_PARAGRAPHS:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
-    qualifying = [p for p, ev in evidence.items() if ev.score >= SUBJECT_THRESHOLD]
-    if len(qualifying) >= MANY_PROVINCES:
+    if sum(ev.score >= SUBJECT_THRESHOLD for ev in evidence.values()) >= MANY_PROVINCES:
         # a national round-up (典型经验做法, 各地…) names many places: only its title counts
         return {p: evidence[p].score for p in title_found}
     return {p: ev.score for p, ev in evidence.items()}
