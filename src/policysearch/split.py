@@ -15,8 +15,12 @@ stages, each a small function:
    pull quotes dropped: a short paragraph is a pull quote when a longer paragraph of the
    same article contains it, or contains a sentence nearly equal to it.
 
-`split_text` returns the articles of a page, or the one article of a single-article file
-(headline lines first, then the body).
+`split_page` returns the articles of a page, or the one article of a single-article file.
+A one-article file (a newspaper archive's 20240530-01-03.txt) is read more gently: its
+headline is the first block of lines when a blank line ends it (引题 / 主题 / 副题 on
+consecutive lines), else the leading headline-like lines; its byline line stays in the
+body, only a credit ending the article is lifted, and pull quotes are looked for only when
+the text shows it was scanned (words broken across lines).
 """
 from __future__ import annotations
 
@@ -33,7 +37,6 @@ NEAR_DUPLICATE = 0.9       # share of a pull quote found, in order, in its sourc
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CLOSING = "。！？!?；;：:…”’」』》）)】〕—"
 _OPEN_END = "，,、“‘「『《（(【〔"
-_INNER_PUNCT = re.compile(r"[。！？；：、]")
 _SENTENCE = re.compile(r"[^。！？!?；]*[。！？!?；]+[”’」』）)]*|[^。！？!?；]+$")
 _STRUCTURE = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条编部分]|目\s*录$|[一二三四五六七八九十]+、"
                         r"|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．])")
@@ -85,13 +88,6 @@ def clean_line(line: str) -> str:
     """One line with its white space normalised (ideographic and no-break spaces too)."""
     line = line.replace("\u3000", " ").replace("\xa0", " ").replace("\ufeff", "")
     return re.sub(r"[ \t\f\v]+", " ", line).strip()
-
-
-def squeeze(text: str) -> str:
-    """Drop white space between CJK characters (layout, not meaning): "江西出台 先进…"."""
-    text = re.sub(r"\s+", " ", text).strip()
-    wide = rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》\u2014\u2026]"
-    return re.sub(rf"(?<={wide}) (?={wide})", "", text)
 
 
 def _dense_len(line: str) -> int:
