@@ -221,6 +221,10 @@ def test_industry_needs_substance_not_a_word_in_a_list():
     assert not {"人工智能", "生物医药", "新材料"} & set(found)
 
 
+def test_full_width_terms_and_local_news():
+    assert industries("全省建成５Ｇ基站２万个", "全省今年新建５Ｇ基站２万个，实现乡镇全覆盖。") == ["通信网络"]
+
+
 def test_phrases_that_only_contain_a_term():
     body = "试点地区年底前完成政府网站集约化工作，推进电子政务发展，并为集约化工作安排经费。"
     assert industries("政府网站集约化试点工作方案", body) == []

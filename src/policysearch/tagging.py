@@ -476,8 +476,10 @@ LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a li
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
-_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地")
+_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
+                       r"我省|本省|全省|我市|本市|我区")  # not 全市: 雅典全市停电
 
 
 def industry_scores(title: str, body: str, has_places: bool | None = None) -> dict[str, float]:
@@ -487,6 +489,7 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
     if not has_places and not _DOMESTIC.search(title + body[:2000]):
         return {}  # news about other countries: its industries are not ours to facet
     data = _load()
+    title, body = title.translate(_HALF_WIDTH), body.translate(_HALF_WIDTH)  # ５Ｇ, ＡＩ
     units = _units(title, body)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
