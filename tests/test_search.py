@@ -281,3 +281,16 @@ def test_quoted_phrases_find_only_literal_matches(indexed_corpus):
             a = articles[other]
             assert needle in analysis.normalise(a.title) or needle in analysis.normalise(a.body), \
                 (sub, a.title)
+
+
+def test_a_pasted_paragraph_finds_its_article_quickly(ix):
+    q = DOCS[4]["text"] * 3
+    started = time.perf_counter()
+    assert titles(ix, q[:300]) == ["ＧＤＰ增长"]
+    assert time.perf_counter() - started < 1.0
+
+
+def test_many_single_characters_stay_bounded(ix):
+    started = time.perf_counter()
+    run(ix, " ".join("中国经济发展文化新能源汽车一二三四五六七八九十"))
+    assert time.perf_counter() - started < 1.0

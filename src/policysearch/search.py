@@ -51,7 +51,9 @@ MAX_TERMS = 24
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 TERM_MASK_CACHE = 1024       # per-term bitmasks kept per open index (~9 KB each at 75k docs)
-PREFIX_EXPANSION = 64        # bigrams tried for a one-character word
+PREFIX_EXPANSION = 48        # bigrams tried for one-character words, per query
+MAX_WORDS_SHORTCUT = 12      # a longer text is matched literally only (bounded work)
+MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase check
 FACETS = ("province", "industry", "year", "doc_type")
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
 KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
@@ -360,6 +362,7 @@ class _Planner:
         self.searcher = handle.searcher
         self.reader = handle.searcher.reader()
         self.rank: list = []
+        self.expansions_left = PREFIX_EXPANSION
 
     def docset(self, node, negated: bool = False) -> int | None:
         """The bitmask of `node`, or None when it puts no constraint (e.g. only punctuation)."""
@@ -389,12 +392,14 @@ class _Planner:
         parts = TEXT_FIELDS[fname]
         words = analysis.words(norm)
         if not negated:
-            self.rank += [Q.Term(f"{p}_w", w) for p in parts for w in words]
+            self.rank += [Q.Term(f"{p}_w", w) for p in parts for w in words[:MAX_TERMS]]
             if "title" in parts:
                 self.rank += [Q.Term("title_b", g) for run in runs if len(run) > 1
-                              for g in analysis.run_bigrams(run)]
+                              for g in analysis.run_bigrams(run)[:MAX_TERMS]]
         by_words = 0
-        if kind == "word" and words:
+        if len(words) > MAX_WORDS_SHORTCUT:
+            pass  # a pasted sentence: the literal route alone, with bounded work
+        elif kind == "word" and words:
             for p in parts:
                 by_words |= self._all(f"{p}_w", words)
         elif len(runs) == 1 and words == runs:  # the phrase is one jieba word: exact
@@ -427,7 +432,7 @@ class _Planner:
             for term in self._expand(field_b, run):
                 out |= self.h.term_mask(field_b, term)
             return out
-        return self._all(field_b, analysis.run_bigrams(run))
+        return self._all(field_b, _spread(analysis.run_bigrams(run), MAX_CANDIDATE_BIGRAMS))
 
     def _verify(self, candidates: int, parts, runs) -> int:
         """Candidates that contain every run literally (phrase check on positions)."""
@@ -468,8 +473,9 @@ class _Planner:
         out = []
         try:
             for term in self.reader.expand_prefix(field_b, char):
-                if len(out) >= PREFIX_EXPANSION:
+                if self.expansions_left <= 0:
                     break
+                self.expansions_left -= 1
                 term = term.decode("utf-8") if isinstance(term, bytes) else term
                 if term != char:
                     out.append(term)
@@ -480,6 +486,16 @@ class _Planner:
     def ranking_query(self):
         unique = list({(t.fieldname, t.text): t for t in self.rank}.values())
         return Q.Or(unique) if unique else None
+
+
+def _spread(items: list, limit: int) -> list:
+    """At most `limit` items, evenly spread over the list, first and last included (the
+    candidates they find are a superset, which the phrase check then narrows exactly)."""
+    items = list(dict.fromkeys(items))
+    if len(items) <= limit:
+        return items
+    step = (len(items) - 1) / (limit - 1)
+    return [items[round(i * step)] for i in range(limit)]
 
 
 # -- the open index -----------------------------------------------------------------------
