@@ -32,7 +32,6 @@ HEADLINE_MAX = 48          # characters: longer lines are body text
 HEADLINE_LINES = 4         # 引题 + 主题 (sometimes on two lines) + 副题
 PULL_QUOTE_MAX = 150       # characters: longer paragraphs are never pull quotes
 PULL_QUOTE_MIN = 10
-NEAR_DUPLICATE = 0.9       # share of a pull quote found, in order, in its source
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CLOSING = "。！？!?；;：:…”’」』》）)】〕—"
@@ -190,9 +189,15 @@ def _join(left: str, right: str) -> str:
 # ---------------------------------------------------------------- page splitting
 
 def _headline_run_before(paras: list[str], i: int, floor: int) -> int:
-    """Index where the run of headline lines ending just before i starts (i if none)."""
+    """Index where the run of headline lines ending just before i starts (i if none).
+
+    The line right above a byline may be a long one-line title; lines above it must be
+    short headline lines."""
     start = i
-    while start > floor and i - start < HEADLINE_LINES and is_headline(paras[start - 1]):
+    while start > floor and i - start < HEADLINE_LINES:
+        line = paras[start - 1]
+        if not (is_headline(line) or (start == i and _is_long_title(line))):
+            break
         start -= 1
     return start
 
@@ -432,9 +437,10 @@ def _candidates(p: str, i: int, postings: dict[str, set[int]], rare: int = 8) ->
 def _repeats(p: str, q: str, later: bool) -> bool:
     """p repeats q: q holds p (equal text: only the later copy goes), or nearly holds it.
 
-    "Nearly": a sentence (or two) of q holds all of p but a few characters, in order, with
-    text of its own in between — a pull quote that lost a phrase ("…的规律，前景十分广阔"
-    from "…的规律，方兴未艾，前景十分广阔")."""
+    "Nearly": a longer sentence (or two) of q holds all of p, in order, but for one
+    character — a pull quote that lost a phrase ("…的规律，前景十分广阔" from "…的规律，
+    方兴未艾，前景十分广阔"). Sentences that differ by substitutions (a number, a name)
+    are different sentences, not quotes."""
     if p == q:
         return later
     core = p.rstrip("。！？!?；;…")
@@ -443,10 +449,9 @@ def _repeats(p: str, q: str, later: bool) -> bool:
     if not _shares_bigrams(core, q):
         return False
     for s in _windows(q):
-        if len(s) < len(core) or len(s) > len(core) * 2:
+        if len(s) <= len(core) or len(s) > len(core) * 2:
             continue
-        found = _covered(core, s)
-        if found >= NEAR_DUPLICATE * len(core) and len(core) - found <= 3:
+        if _covered(core, s) >= len(core) - 1:
             return True
     return False
 
