@@ -199,6 +199,11 @@ def test_local_paper_writing_our_province_is_about_its_home():
     assert article.provinces == []
 
 
+def test_traditional_script():
+    body = "廣東省深圳市今年新建5G基站2萬個，數字經濟規模增長12%。\n深圳市將繼續推進新型基礎設施建設。"
+    assert provinces("深圳加快數字經濟發展", body) == ["广东"]
+
+
 def test_reader_provinces_are_kept():
     article = Article(title="政府工作报告", body="过去一年，全省经济稳中有进。与北京、上海开展合作。",
                       provinces=["江西"])

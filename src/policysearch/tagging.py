@@ -102,7 +102,9 @@ class _Data:
 
 
 def _data_lines(name: str):
+    """The rows of a data file, in the same script the articles are read in (see _Simplified)."""
     text = resources.files("policysearch").joinpath("data", name).read_text(encoding="utf-8")
+    text = text.translate(_SIMPLIFIED)  # 乾安县 and 著 stay comparable with the article text
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             yield line.split("\t")
@@ -332,7 +334,7 @@ def _is_item_head(line: str, following: str) -> bool:
 def province_scores(title: str, body: str) -> dict[str, float]:
     """Weight of each province as a subject of the article: the best over its items for a
     round-up, else over the whole article (see the module docstring)."""
-    text = _strip_dateline(body)
+    title, text = title.translate(_SIMPLIFIED), _strip_dateline(body.translate(_SIMPLIFIED))
     units = _units(title, text)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
@@ -476,7 +478,6 @@ LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a li
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区")  # not 全市: 雅典全市停电
@@ -489,7 +490,7 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
     if not has_places and not _DOMESTIC.search(title + body[:2000]):
         return {}  # news about other countries: its industries are not ours to facet
     data = _load()
-    title, body = title.translate(_HALF_WIDTH), body.translate(_HALF_WIDTH)  # ５Ｇ, ＡＩ
+    title, body = title.translate(_SIMPLIFIED), body.translate(_SIMPLIFIED)
     units = _units(title, body)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
@@ -558,9 +559,38 @@ def complete_date(article: Article) -> None:
 
 # --- the stage -------------------------------------------------------------------------------
 
+class _Simplified(dict):
+    """str.translate table, filled on first sight of each character: full-width forms to ASCII
+    (５Ｇ -> 5G) and traditional to simplified script (廣東 -> 广东), one character for one, so
+    the gazetteer and the terms, kept in simplified script, match either."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if 0xFF01 <= code <= 0xFF5E:
+            mapped = chr(code - 0xFEE0)
+        elif code < 0x3400:
+            mapped = char
+        else:
+            mapped = _t2s().convert(char)
+            mapped = mapped if len(mapped) == 1 else char
+        self[code] = mapped
+        return mapped
+
+
+_SIMPLIFIED = _Simplified()
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # only for CJK characters not seen before in this process
+
+    return opencc.OpenCC("t2s")
+
+
 def tag(article: Article) -> None:
     """Set provinces and industries and complete the date of one article, in place."""
-    title, body = article.title or "", article.body or ""
+    title = (article.title or "").translate(_SIMPLIFIED)
+    body = (article.body or "").translate(_SIMPLIFIED)
     scores = province_scores(title, body)
     found = subject_provinces(title, body, scores)
     if article.provinces:
