@@ -25,6 +25,8 @@ never a target year (到2026年, 2024—2026年); a month and day complete the y
 already had, and no year is ever guessed.
 
 Round-ups (联播快讯, 简讯) are read item by item: each item's headline is its title.
+Text is read in simplified script with ASCII digits and letters (廣東, ５Ｇ), as are the
+data files, so either script matches.
 """
 from __future__ import annotations
 
