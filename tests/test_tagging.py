@@ -151,6 +151,11 @@ def test_the_wire_office_city_is_not_a_subject(dateline):
     assert provinces("国务院常务会议研究部署经济工作", body) == []
 
 
+def test_a_place_in_a_work_title_is_not_a_subject():
+    body = "昨晚，全国少数民族文艺会演继续进行。歌舞《大美新疆》为观众呈献了一台精彩的文化艺术盛宴。"
+    assert provinces("全国少数民族文艺会演精彩纷呈", body) == []
+
+
 def test_roundup_naming_many_places_briefly_gives_none():
     body = ("春节假期，各地文化活动丰富多彩。\n在河南开封，游客穿汉服逛古城；在湖南长沙，夜游湘江人气旺；"
             "在四川成都，灯会吸引市民；在浙江杭州，西湖边游人如织；在云南昆明，民族歌舞精彩上演。\n"
