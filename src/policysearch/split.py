@@ -62,7 +62,7 @@ _FURNITURE = re.compile(rf"^[{CJK}]{{1,8}}报$|第\s*[\d一二三四五六七八
 # A page's masthead line: a date with the weekday or page number, not a headline.
 _MASTHEAD = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|第|$)"
                        r"|^(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}$|^第\s*\d+\s*版")
-_CREDIT = re.compile(rf"(?<=[。！？!?”’」』…])\s*[（(]((?:(?:本报)?(?:记者|通讯员))?\s*[{CJK}·]{{2,4}}"
+_CREDIT = re.compile(rf"(?<=[。！？!?”’」』…）)])\s*[（(]((?:(?:本报)?(?:记者|通讯员))?\s*[{CJK}·]{{2,4}}"
                      rf"(?:\s+[{CJK}·]{{2,4}})*)[）)]\s*$")
 
 
@@ -168,9 +168,10 @@ def _paragraphs(text: str) -> tuple[list[str], int]:
         else:
             buffer = line
         following = lines[i + 1] if i + 1 < len(lines) else ""
-        # The first line of a text that reads as a title is never a broken line.
-        title_first = i == 0 and _is_long_title(buffer)
-        if not title_first and _is_broken(buffer, following):
+        # A line that reads as a title is never broken when it opens the text or follows
+        # an article's closing credit: it is the next article's headline.
+        opens = i == 0 or (buffer == line and out and _CREDIT.search(out[-1]))
+        if not (opens and _is_long_title(buffer)) and _is_broken(buffer, following):
             continue
         out.append(buffer)
         buffer = ""
@@ -212,8 +213,8 @@ def article_starts(paras: list[str]) -> list[int]:
             if start < i and (not starts or start > starts[-1]):
                 starts.append(start)
                 floor = i + 1
-        elif (i >= floor and i > 0 and _CREDIT.search(paras[i - 1]) and is_headline(para)
-              and _opens_article(paras, i)):
+        elif (i >= floor and i > 0 and _CREDIT.search(paras[i - 1])
+              and (is_headline(para) or _is_long_title(para)) and _opens_article(paras, i)):
             if not starts or i > starts[-1]:
                 starts.append(i)
                 floor = i + 1
@@ -222,7 +223,7 @@ def article_starts(paras: list[str]) -> list[int]:
 
 def _opens_article(paras: list[str], i: int) -> bool:
     """Headline lines at i followed by body text (or a byline): a new article."""
-    j = i
+    j = i + 1
     while j < len(paras) and j - i < HEADLINE_LINES and is_headline(paras[j]):
         j += 1
     return j < len(paras) and j > i
@@ -398,8 +399,8 @@ def sentences(text: str) -> list[str]:
 def drop_pull_quotes(paras: list[str]) -> tuple[list[str], list[str]]:
     """Drop short paragraphs that repeat (exactly or nearly) text of another paragraph.
 
-    Never a paragraph that ends with a colon, or follows one: that is content being
-    introduced ("王胜俊宣布：" + the names), even when it repeats an earlier sentence.
+    Never a paragraph that ends with a colon; one that follows a colon is content being
+    introduced ("王胜俊宣布：" + the names) unless it repeats a sentence exactly.
     Candidates are found through the rarest character pairs of the short paragraph, so a
     long text costs little more than a short one."""
     normed = [_norm(p) for p in paras]
@@ -411,10 +412,11 @@ def drop_pull_quotes(paras: list[str]) -> tuple[list[str], list[str]]:
     for i, p in enumerate(normed):
         if not PULL_QUOTE_MIN <= len(p) <= PULL_QUOTE_MAX or is_headline(paras[i]):
             continue
-        if p[-1] in "：:" or (i > 0 and normed[i - 1][-1:] in ("：", ":")):
+        if p[-1] in "：:":
             continue
+        introduced = i > 0 and normed[i - 1][-1:] in ("：", ":")
         for j in _candidates(p, i, postings):
-            if j not in dropped and _repeats(p, normed[j], later=i > j):
+            if j not in dropped and _repeats(p, normed[j], later=i > j, exact=introduced):
                 dropped.add(i)
                 break
     kept = [p for i, p in enumerate(paras) if i not in dropped]
@@ -434,7 +436,7 @@ def _candidates(p: str, i: int, postings: dict[str, set[int]], rare: int = 8) ->
     return sorted(j for j, n in hits.items() if n >= need)
 
 
-def _repeats(p: str, q: str, later: bool) -> bool:
+def _repeats(p: str, q: str, later: bool, exact: bool = False) -> bool:
     """p repeats q: q holds p (equal text: only the later copy goes), or nearly holds it.
 
     "Nearly": a longer sentence (or two) of q holds all of p, in order, but for one
@@ -446,7 +448,7 @@ def _repeats(p: str, q: str, later: bool) -> bool:
     core = p.rstrip("。！？!?；;…")
     if len(q) > len(p) and core in q:
         return True
-    if not _shares_bigrams(core, q):
+    if exact or not _shares_bigrams(core, q):
         return False
     for s in _windows(q):
         if len(s) <= len(core) or len(s) > len(core) * 2:
