@@ -559,8 +559,14 @@ def _size(path: str) -> int:
         return 0
 
 
+MERGE_ABOVE_SEGMENTS = 12    # merge small segments only when there are more than this
+
+
 def _commit(gen: Path, delete_files: list[str], segments: list) -> int:
-    """Delete the documents of `delete_files`, add `segments`, commit; returns doc count."""
+    """Delete the documents of `delete_files`, add `segments`, commit; returns doc count.
+
+    Existing segments are merged (Whoosh's MERGE_SMALL, which re-writes postings one by one
+    in this process) only once there are many, so a small update stays quick."""
     ix = whoosh_index.open_dir(str(gen))
     if not delete_files and not segments:
         return ix.doc_count()
@@ -568,12 +574,15 @@ def _commit(gen: Path, delete_files: list[str], segments: list) -> int:
     try:
         for rel in delete_files:
             writer.delete_by_term("file", rel)
-        final = writer._merge_segments(None, False, True)
+        merge = len(writer.segments) + len(segments) > MERGE_ABOVE_SEGMENTS
+        final = writer._merge_segments(None, False, merge)
         final += segments
         if writer._added:
             final.append(writer._finalize_segment())
         else:
             writer._close_segment()
+            for name in writer.newsegment.list_files(writer.storage):  # unused, empty
+                writer.storage.delete_file(name)
         writer._commit_toc(final)
         writer._finish()
     except BaseException:

@@ -193,7 +193,8 @@ def _lex(q: str) -> list[tuple]:
             end = n if end < 0 else end
             tokens.append(("phrase", q[i + 1:end], None))
             i = end + 1
-        elif c == "-" and i + 1 < n and not q[i + 1].isspace() and q[i + 1] != "-":
+        elif c == "-" and i + 1 < n and not q[i + 1].isspace() and q[i + 1] != "-" \
+                and not q[i + 1].isdigit():  # -5% is text, not NOT 5%
             tokens.append(("NOT",))
             i += 1
         else:
