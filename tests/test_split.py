@@ -197,3 +197,59 @@ def test_a_line_is_joined_to_a_next_line_that_opens_with_punctuation():
 def test_photo_credit_is_not_a_byline():
     assert not split.is_byline("本报记者 张三摄")
     assert split.is_byline("本报记者 张三")
+
+
+# ---------------------------------------------------------------- pages built from real news
+
+def _scan_lines(paragraph: str, rng) -> list[str]:
+    """Break a paragraph where a scanned column might end."""
+    lines = []
+    while len(paragraph) > 70 and rng.random() < 0.5:
+        cut = rng.randint(20, min(len(paragraph) - 5, 120))
+        lines.append(paragraph[:cut])
+        paragraph = paragraph[cut:]
+    return lines + [paragraph]
+
+
+def _made_up_page(articles: list[dict], rng) -> str:
+    """A page in scan layout: headline, byline or 本报讯, broken lines, a pull quote, credits."""
+    lines = []
+    for a in articles:
+        lines.append(a["title"])
+        paras = [re.sub(r"^央视网消息[（(]新闻联播[)）]：", "", p.strip())
+                 for p in a["text"].split("\n") if p.strip()]
+        if rng.random() < 0.5:
+            paras[0] = "本报讯 " + paras[0]
+        else:
+            lines.append("本报记者 " + rng.choice(["张三", "李四 王五"]))
+        source = [s for s in re.findall(r"[^。！？]*[。！？]", max(paras, key=len))]
+        quote = next((s for s in source if 12 < len(s) < 60), None) if len(source) > 1 else None
+        for k, p in enumerate(paras):
+            lines += _scan_lines(p, rng)
+            if k == 0 and quote and len(paras) > 2:
+                lines.append(quote)
+        lines[-1] += "（" + rng.choice(["青讯", "宁文", "甘文"]) + "）"
+    return rng.choice(["\n\n", "\n"]).join(lines)
+
+
+def test_pages_made_from_labelled_news_split_back():
+    labels = SHARED / "dev" / "labels.jsonl"
+    if not labels.exists():
+        pytest.skip("needs ../shared/dev/labels.jsonl")
+    import random
+
+    rng = random.Random(5)
+    rows = [json.loads(x) for x in labels.read_text("utf-8").splitlines() if x.strip()]
+    rows = [r for r in rows if 200 < len(r["text"]) < 3000 and "快讯" not in r["title"]]
+    failures = []
+    pages = [rows[k:k + 4] for k in range(0, len(rows) - 3, 4)]
+    for group in pages:
+        pieces = split.split_page(_made_up_page(group, rng))
+        if [_squash(p.title) for p in pieces] != [_squash(a["title"]) for a in group]:
+            failures.append(("titles", [p.title for p in pieces]))
+            continue
+        for piece, a in zip(pieces, group):
+            want = _squash(re.sub(r"^央视网消息[（(]新闻联播[)）]：", "", a["text"]))
+            if _squash(piece.body).replace("本报讯", "") != want:
+                failures.append(("body", a["title"]))
+    assert len(failures) <= len(pages) // 20, failures
