@@ -294,3 +294,40 @@ def test_many_single_characters_stay_bounded(ix):
     started = time.perf_counter()
     run(ix, " ".join("中国经济发展文化新能源汽车一二三四五六七八九十"))
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.fixture(scope="module")
+def news_index(tmp_path_factory, settings_factory):
+    """../shared/dev/labels.jsonl (real news the analysis was not tuned on), indexed."""
+    from conftest import shared_path
+
+    source = shared_path("dev", "labels.jsonl")
+    base = tmp_path_factory.mktemp("news")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    lines = source.read_text("utf-8").splitlines(keepends=True)
+    for n in range(0, len(lines), 20):
+        (corpus / f"news{n:04d}.jsonl").write_text("".join(lines[n:n + 20]), "utf-8")
+    settings = settings_factory(base / "index")
+    index.update(corpus, settings)
+    return corpus, settings
+
+
+def test_random_substrings_of_real_news_find_their_article(news_index):
+    corpus, settings = news_index
+    articles = [a for a in _articles(corpus) if a.body]
+    misses = []
+    for article, sub in _samples(articles, random.Random(11), 300):
+        if article.id not in _all_ids(settings.index_dir, sub)[0]:
+            misses.append((sub, article.title))
+    assert not misses
+
+
+def test_traditional_substrings_of_real_news_find_their_article(news_index):
+    import opencc
+
+    to_trad = opencc.OpenCC("s2t")
+    corpus, settings = news_index
+    articles = [a for a in _articles(corpus) if a.body]
+    for article, sub in _samples(articles, random.Random(12), 60):
+        assert article.id in _all_ids(settings.index_dir, to_trad.convert(sub))[0], sub
