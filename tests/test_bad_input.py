@@ -279,3 +279,15 @@ def test_links_out_of_the_corpus_are_not_followed(tmp_path):
     result = readers.scan(corpus)
     assert result.files == [corpus / "ok.txt"]
     assert corpus / "linked.txt" in result.skipped
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
+def test_a_named_pipe_never_blocks_the_run(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "ok.txt").write_text("标题\n\n正文。", encoding="utf-8")
+    result = readers.scan(tmp_path)
+    assert result.files == [tmp_path / "ok.txt"]
+    assert result.skipped == [tmp_path / "pipe.txt"]
+    assert "regular" in rejected(tmp_path / "pipe.txt")
+    with pytest.raises(readers.ReadError):
+        readers.fingerprint(tmp_path / "pipe.txt")

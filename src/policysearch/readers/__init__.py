@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,8 +83,8 @@ def scan(root: Path) -> Scan:
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            if not _inside(os.path.realpath(path), root_real):
-                result.skipped.append(path)     # a link out of the corpus: not followed
+            if not _inside(os.path.realpath(path), root_real) or _special(path):
+                result.skipped.append(path)     # a link out of the corpus, a pipe, a device
             elif _supported(path):
                 if not is_sidecar(path):
                     result.files.append(path)
@@ -92,6 +93,15 @@ def scan(root: Path) -> Scan:
     result.files.sort()
     result.skipped.sort()
     return result
+
+
+def _special(path: Path) -> bool:
+    """A pipe, socket or device: reading it could block forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False    # a dangling link: listed, and reported when read
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _inside(real: str, root_real: str) -> bool:
@@ -135,6 +145,8 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
         raise ReadError(f"unsupported file type {suffix or '(none)'}")
     if is_sidecar(path):
         raise ReadError("sidecar metadata (manifest.json), not an article file")
+    if _special(path):
+        raise ReadError("not a regular file")
     if path.stat().st_size > MAX_BYTES:
         raise ReadError(f"larger than {MAX_BYTES // 2**20} MB")
     data = path.read_bytes()
@@ -225,6 +237,8 @@ def apply_sidecar(article: Article, entry: dict[str, Any]) -> None:
 
 def fingerprint(path: Path) -> str:
     """Content hash of the file and of the sidecar entry that changes how it is read."""
+    if _special(Path(path)):
+        raise ReadError("not a regular file")
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
