@@ -19,6 +19,7 @@ truncated.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser as _StreamParser
 
 import lxml.html
@@ -87,15 +88,14 @@ def read_html(data: bytes, name: str) -> tuple[list[Article], list[str]]:
 
 # ---------------------------------------------------------------- parsing
 
+@dataclass
 class Page:
     """What the article is made from: labelled fields, meta tags, candidate titles, body."""
-
-    def __init__(self) -> None:
-        self.fields: dict[str, str] = {}
-        self.meta: dict[str, str] = {}
-        self.title_tag = ""
-        self.h1 = ""
-        self.body_lines: list[str] = []
+    fields: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    title_tag: str = ""
+    h1: str = ""
+    body_lines: list[str] = field(default_factory=list)
 
 
 def _parse(text: str) -> Page | None:
@@ -194,51 +194,19 @@ def _text(el) -> str:
 
 
 def _lines(el) -> list[str]:
-    """Text of an element with a line break at every block boundary."""
+    """Text of an element with a line break at every block boundary (no recursion, so
+    deep trees are fine)."""
     parts: list[str] = []
-
-    def walk(node) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        block = tag.lower() in BLOCK_TAGS
-        if block:
-            parts.append("\n")
-        if node.text and tag:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-        if block:
-            parts.append("\n")
-        if node.tail:
-            parts.append(node.tail)
-
-    stack_safe_walk(el, parts) if _depth(el) > 500 else walk(el)
-    lines = [split.clean_line(x) for x in "".join(parts).split("\n")]
-    return [x for x in lines if x]
-
-
-def _depth(el) -> int:
-    deepest = 0
-    for node in el.iter():
-        deepest = max(deepest, sum(1 for _ in node.iterancestors()))
-        if deepest > 500:
-            break
-    return deepest
-
-
-def stack_safe_walk(el, parts: list[str]) -> None:
-    """The same walk without recursion, for deep trees."""
     for event, node in etree.iterwalk(el, events=("start", "end")):
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if event == "start":
-            if tag in BLOCK_TAGS:
-                parts.append("\n")
-            if node.text and tag:
-                parts.append(node.text)
-        else:
-            if tag in BLOCK_TAGS:
-                parts.append("\n")
-            if node.tail and node is not el:
-                parts.append(node.tail)
+        if tag in BLOCK_TAGS:
+            parts.append("\n")
+        if event == "start" and node.text and tag:
+            parts.append(node.text)
+        if event == "end" and node.tail and node is not el:
+            parts.append(node.tail)
+    lines = [split.clean_line(x) for x in "".join(parts).split("\n")]
+    return [x for x in lines if x]
 
 
 def _labelled(lines: list[str]) -> dict[str, str]:
