@@ -63,6 +63,9 @@ def parse(value: object) -> str | None:
     m = _YM.search(text)
     if m:
         return _valid(int(m.group(1)), int(m.group(2)))
+    english = _english(text)
+    if english:
+        return english
     m = _Y.fullmatch(text) or _Y.fullmatch(text.rstrip("年度"))
     return _valid(int(m.group(1))) if m else None
 
@@ -76,6 +79,21 @@ def _from_timestamp(stamp: int) -> str | None:
     except (OverflowError, OSError, ValueError):
         return None
     return _valid(when.year, when.month, when.day)
+
+
+def _english(text: str) -> str | None:
+    """"May 30, 2024", "30 May 2024", "Thu, 30 May 2024 08:00:00 +0800" (RSS feeds)."""
+    m = re.search(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})"
+                  r"|([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+((?:19|20)\d{2})", text)
+    if not m:
+        return None
+    day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+    number = _MONTHS.get(month[:3].lower())
+    return _valid(int(year), number, int(day)) if number else None
+
+
+_MONTHS = {name: k for k, name in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 
 
 def from_filename(name: str) -> str | None:
