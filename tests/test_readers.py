@@ -375,3 +375,12 @@ def test_record_fields_guessed_from_their_values(tmp_path):
     assert article.body == row["wenben"]
     assert article.title == row["hdl"]
     assert (article.date, article.date_from) == ("2024-05-30", "metadata")
+
+
+def test_json_records_wrapped_two_levels_deep(tmp_path):
+    path = tmp_path / "api.json"
+    data = {"code": 0, "result": {"total": 2, "docs": [
+        {"title": "甲", "content": "甲的正文。"}, {"title": "乙", "content": "乙的正文。"}]}}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    articles, _ = readers.read_file(path)
+    assert [a.title for a in articles] == ["甲", "乙"]

@@ -55,18 +55,38 @@ def read_json(text: str) -> tuple[list[Article], list[str]]:
 
 
 def _objects(data: Any) -> Iterator[tuple[str, Any]]:
+    """The records of a JSON document: a list, or the list of records an object wraps
+    ({"data": [...]}, {"result": {"items": [...]}}), or one object that is a record."""
     if isinstance(data, list):
         for i, obj in enumerate(data, start=1):
             yield f"item {i}", obj
         return
     if isinstance(data, dict):
-        for key in data:
-            if records.norm_key(key) in _CONTAINER_KEYS and isinstance(data[key], list):
-                yield from _objects(data[key])
-                return
+        wrapped = _wrapped_list(data)
+        if wrapped is not None:
+            yield from _objects(wrapped)
+            return
         yield "object", data
         return
     yield "document", data
+
+
+def _wrapped_list(data: dict, depth: int = 2) -> list | None:
+    """The list of objects inside a wrapper object: a known key first, else the longest."""
+    lists = [(k, v) for k, v in data.items()
+             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+    for key, value in lists:
+        if records.norm_key(key) in _CONTAINER_KEYS:
+            return value
+    if lists and not records.pick(data).keys() & {"title", "body"}:
+        return max(lists, key=lambda kv: len(kv[1]))[1]
+    if depth > 1:
+        for value in data.values():
+            if isinstance(value, dict):
+                inner = _wrapped_list(value, depth - 1)
+                if inner is not None:
+                    return inner
+    return None
 
 
 def read_csv(text: str) -> tuple[list[Article], list[str]]:
