@@ -253,3 +253,13 @@ def test_pages_made_from_labelled_news_split_back():
             if _squash(piece.body).replace("本报讯", "") != want:
                 failures.append(("body", a["title"]))
     assert len(failures) <= len(pages) // 20, failures
+
+
+@pytest.mark.parametrize("text", [
+    "习近平在参加江苏代表团审议时强调：\n因地制宜发展新质生产力\n\n本报北京3月5日电 近日，习近平参加审议。\n",
+    "习近平在参加江苏代表团审议时强调：\n因地制宜发展新质生产力\n本报北京3月5日电 近日，习近平参加审议。\n",
+])
+def test_kicker_ending_in_a_colon_is_part_of_the_title(text):
+    piece, = split.split_page(text)
+    assert piece.title == "习近平在参加江苏代表团审议时强调： 因地制宜发展新质生产力"
+    assert piece.body == "本报北京3月5日电 近日，习近平参加审议。"

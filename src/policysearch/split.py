@@ -261,7 +261,8 @@ def headline_block(text: str) -> int | None:
     block = lines[:lines.index("")]
     if len(block) > HEADLINE_LINES or len(block) == len([x for x in lines if x]):
         return None
-    if all(_title_like(line, k == 0) or line.startswith(("——", "—")) for k, line in enumerate(block)):
+    if all(_title_like(line, k == 0) or line.startswith(("——", "—"))
+           or (k == 0 and len(block) > 1 and _is_kicker(line)) for k, line in enumerate(block)):
         return len(paragraphs("\n".join(block)))
     return None
 
@@ -288,13 +289,21 @@ def title_lines(paras: list[str], page: bool = True) -> int:
         if n > 0 and re.sub(r"\s", "", para) in re.sub(r"\s", "", " ".join(paras[:n])):
             break   # the headline again, as the text's first line: text, not title
         fits = is_headline(para) if page else _title_like(para, n == 0)
-        if not (fits or (n > 0 and para.startswith(("——", "—", "--")))
+        kicker = (not page and n == 0 and len(paras) > 2 and _is_kicker(para)
+                  and _title_like(paras[1], False))
+        if not (fits or kicker or (n > 0 and para.startswith(("——", "—", "--")))
                 or (n == 0 and len(paras) > 1 and _is_long_title(para))):
             break
         n += 1
     if n == len(paras) and n > 1:
         n = 1   # short lines only: the first is the title, the rest is the text
     return n
+
+
+def _is_kicker(line: str) -> bool:
+    """A 引题 that ends in a colon ("习近平在…时强调：") above the main headline."""
+    return line[-1] in "：:" and _dense_len(line) <= HEADLINE_MAX and "。" not in line \
+        and not is_byline(line)
 
 
 def _title_like(line: str, first: bool) -> bool:
