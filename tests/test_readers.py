@@ -308,6 +308,8 @@ def test_target_year_in_text_is_not_the_date(tmp_path):
     ("关于建立价格形成机制的通知(发改价格〔2025〕65号)", "通知"),
     ("国务院关于修改部分行政法规的决定", "决定"),
     ("关于推广新的工作方法", None),
+    ("《网络数据安全管理条例》", "条例"),
+    ("国务院办公厅印发《政府网站集约化试点工作方案》", None),
     ("习近平会见外国元首", None),
 ])
 def test_doc_type_from_title(title, kind):

@@ -36,7 +36,10 @@ def from_title(title: str | None) -> str | None:
         if stripped == core:
             break
         core = stripped
-    core = core.rstrip("》」”\"' ")
+    if core.startswith("《") and core.endswith("》") and core.count("《") == 1:
+        core = core[1:-1]   # a whole title in book-title marks: 《某某条例》
+    elif core.endswith(("》", "”", "」")):
+        return None         # "国务院印发《…方案》" is news about a document
     for ending, kind in _endings():
         if core.endswith(ending):
             if ending == "法" and (len(core) < 3 or core[-2] in _NOT_A_LAW):
