@@ -18,11 +18,16 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SAMPLES = SHARED / "samples"
 
 
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
 def samples(*parts: str) -> Path:
-    path = SAMPLES.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"needs ../shared/samples/{'/'.join(parts)} (not present beside this clone)")
-    return path
+    """A sample file: the repo's corpus/ copy, else ../shared/samples (skip if neither)."""
+    for base in (CORPUS, SAMPLES):
+        path = base.joinpath(*parts)
+        if path.exists():
+            return path
+    pytest.skip(f"needs corpus/{'/'.join(parts)} or ../shared/samples/{'/'.join(parts)}")
 
 
 def read_one(path: Path, root: Path | None = None):
