@@ -331,3 +331,10 @@ def test_traditional_substrings_of_real_news_find_their_article(news_index):
     articles = [a for a in _articles(corpus) if a.body]
     for article, sub in _samples(articles, random.Random(12), 60):
         assert article.id in _all_ids(settings.index_dir, to_trad.convert(sub))[0], sub
+
+
+def test_year_facet_ignores_the_date_range(ix):
+    result = run(ix, "", date_from="2024-02", date_to="2024-12")
+    years = {f["value"]: f["count"] for f in result["facets"]["year"]}
+    assert years["2024"] == run(ix, "", date_from="2024", date_to="2024")["total"] == 3
+    assert "2019" in years and result["total"] == 2

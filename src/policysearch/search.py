@@ -20,13 +20,15 @@ Filters: several values of one facet (province, industry, doc_type) are ORed, di
 facets ANDed, and the date range keeps articles whose date (at its own precision) lies in it.
 
 Facets (Datasette-style): each facet is counted over the query's result set with every
-*other* active filter applied, but not its own, so the counts say what ticking another value
-would add. Counting uses per-generation Python int bitmasks (one per facet value, bit =
+*other* active filter applied, but not its own (for the year facet, its own filter is the date
+range), so the counts say what ticking another value would give, and each count equals the
+total of the search with that value as the filter. Counting uses per-generation Python int bitmasks (one per facet value, bit =
 docnum): the result set's bitmask is built once from the matcher's ids and each count is
 `(result & value).bit_count()`; the total comes from the same bitmask.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import os
@@ -552,6 +554,7 @@ class _Handle:
             else [0] * self.nbits
         self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
+        self._by_date: list[int] | None = None
 
     def term_mask(self, field: str, text: str) -> int:
         """Docnums having `text` in `field`, as a bitmask (the most recent ones cached)."""
@@ -567,6 +570,20 @@ class _Handle:
                 self._term_masks.popitem(last=False)
         else:
             self._term_masks.move_to_end(key)
+        return mask
+
+    def date_mask(self, lo: int, hi: int) -> int:
+        """Docnums whose date key lies in [lo, hi] (from the docnums sorted by date)."""
+        key = ("date", lo, hi)
+        mask = self._term_masks.get(key)
+        if mask is None:
+            if self._by_date is None:
+                self._by_date = sorted(range(self.nbits), key=self.datekeys.__getitem__)
+                self._sorted_keys = [self.datekeys[d] for d in self._by_date]
+            start = bisect.bisect_left(self._sorted_keys, lo)
+            end = bisect.bisect_right(self._sorted_keys, hi)
+            mask = _mask(self._by_date[start:end], self.nbits) & self.live
+            self._term_masks[key] = mask
         return mask
 
     def _value_masks(self, fname: str) -> dict[str, int]:
@@ -622,10 +639,7 @@ def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
                 combined |= masks.get(v, 0)
             out[fname] = combined
     if request.date_from is not None or request.date_to is not None:
-        lo = request.date_from or 1
-        hi = request.date_to or 99999999
-        out["date"] = _mask((d for d, k in enumerate(handle.datekeys) if lo <= k <= hi),
-                            handle.nbits)
+        out["date"] = handle.date_mask(request.date_from or 1, request.date_to or 99999999)
     return out
 
 
@@ -634,7 +648,9 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str,
     for fname in FACETS:
         base = matched
         for other, mask in filters.items():
-            if other != fname:
+            # the date range is the year facet's own filter: counting years ignores it, so
+            # each year's count is what choosing that year instead would give
+            if other != fname and not (fname == "year" and other == "date"):
                 base &= mask
         counts = [(value, (base & mask).bit_count())
                   for value, mask in handle.facet_masks[fname].items()]
