@@ -36,7 +36,7 @@ from typing import Any
 
 from policysearch.article import Article
 from policysearch.readers import html as html_reader
-from policysearch.readers import records, tabular, text as text_reader
+from policysearch.readers import chrome, records, tabular, text as text_reader
 from policysearch.readers.decode import DecodeError, decode
 
 SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".csv", ".json", ".jsonl"}
@@ -171,6 +171,8 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
     if entry:
         for article in articles:
             apply_sidecar(article, entry)
+    for article in articles:
+        chrome.apply(article)   # after the sidecar: its title and date are the article's
     return articles, problems
 
 
