@@ -145,3 +145,32 @@ def test_demo_corpus_indexes_without_failures(indexed_corpus):
     corpus, settings, summary = indexed_corpus
     assert summary["articles"]["total"] > 0
     assert summary["files"]["failed"] == 0, summary["errors"]
+
+
+def test_commits_in_batches_so_an_interrupted_run_keeps_its_work(corpus, tmp_path,
+                                                                  settings_factory, monkeypatch):
+    import dataclasses
+
+    settings = dataclasses.replace(settings_factory(tmp_path / "index"), workers=1)
+    for name in ("a.jsonl", "sub/b.jsonl"):
+        (corpus / name).rename(tmp_path / name.replace("/", "_"))
+    index.update(corpus, settings)                                  # c.jsonl only
+    for name in ("a.jsonl", "sub/b.jsonl"):
+        (tmp_path / name.replace("/", "_")).rename(corpus / name)
+    write_jsonl(corpus / "z.jsonl", rec("最后", "最后一个文件。"))
+    monkeypatch.setattr(index._SegmentBuilder, "MAX_POSTINGS", 1)  # a segment per file
+    real = index.ingest_file
+
+    def interrupted(path, root=None):
+        if path.name == "z.jsonl":
+            raise KeyboardInterrupt
+        return real(path, root)
+
+    monkeypatch.setattr(index, "ingest_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        index.update(corpus, settings)
+    assert total(settings, "放管服") == 1 and total(settings, "新能源汽车") == 1
+    monkeypatch.setattr(index, "ingest_file", real)
+    summary = index.update(corpus, settings)
+    assert summary["files"]["added"] == 1 and summary["files"]["unchanged"] == 3, summary
+    assert summary["articles"]["total"] == 5

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Callable
 
 from whoosh import columns, fields, formats, index as whoosh_index
+from whoosh.index import TOC, clean_files
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
@@ -350,15 +351,18 @@ class _SegmentBuilder:
     term by term, a block of up to 128 postings at a time, through the codec's own writers.
     This replaces Whoosh's generic path (a tuple per posting, an external sort through
     pickled run files, one Python call per posting when writing), which was most of the
-    indexing time. A segment is finished whenever MAX_POSTINGS are held, bounding memory."""
+    indexing time. A segment is finished whenever MAX_POSTINGS are held, bounding memory,
+    and handed with the names of the files it holds to `on_segment`, which commits it: the
+    run commits in batches, so an interrupted run keeps what it finished."""
 
     MAX_POSTINGS = 6_000_000
 
-    def __init__(self, gen: Path, corpus_dir: Path):
+    def __init__(self, gen: Path, corpus_dir: Path, on_segment):
         self.ix = whoosh_index.open_dir(str(gen))
         self.schema = self.ix.schema
         self.corpus_dir = corpus_dir
-        self.segments = []
+        self.on_segment = on_segment
+        self.files: list[str] = []
         self._start()
 
     def _start(self):
@@ -381,12 +385,16 @@ class _SegmentBuilder:
             return result
         for doc in docs:
             self.add_document(doc)
-        if self.held >= self.MAX_POSTINGS:
-            self._flush()
-            self._start()
+        self.files.append(rel)
         result["articles"] = len(docs)
         result["problems"] = list(problems)
         return result
+
+    def flush_if_full(self) -> None:
+        """Finish the segment when it holds enough (call after reporting the file)."""
+        if self.held >= self.MAX_POSTINGS:
+            self._flush()
+            self._start()
 
     def add_document(self, doc: dict) -> None:
         writer, schema = self.writer, self.schema
@@ -435,9 +443,12 @@ class _SegmentBuilder:
         return 0
 
     def _flush(self) -> None:
+        files, self.files = self.files, []
         writer = self.writer
         if not writer._added:
             writer._close_segment()
+            if files:
+                self.on_segment(None, files)
             return
         writer.perdocwriter.close()
         fw = writer.fieldwriter
@@ -455,13 +466,11 @@ class _SegmentBuilder:
         fw.close()
         writer._close_segment()
         writer._assemble_segment()
-        self.segments.append(writer.get_segment())
         self.postings, self.lengths = {}, {}
+        self.on_segment(writer.get_segment(), files)
 
-    def finish(self) -> list:
-        """The finished segments."""
+    def finish(self) -> None:
         self._flush()
-        return self.segments
 
     def cancel(self):
         self.writer.cancel()
@@ -487,34 +496,43 @@ def _write_postings(pw, docs, weights, values, lengths) -> None:
 
 
 def _worker_main(gen, corpus_dir, jobs, results):
-    builder = _SegmentBuilder(Path(gen), Path(corpus_dir))
+    builder = _SegmentBuilder(Path(gen), Path(corpus_dir),
+                              lambda segment, files: results.put(("segment", (segment, files))))
     try:
         while (job := jobs.get()) is not None:
             results.put(("file", builder.add_file(*job)))
-        results.put(("segments", builder.finish()))
+            builder.flush_if_full()
+        builder.finish()
+        results.put(("done", None))
     except BaseException as exc:
         builder.cancel()
         results.put(("failed", f"{type(exc).__name__}: {exc}"))
 
 
 def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Path,
-                    workers: int, progress) -> tuple[list[dict], list]:
-    """Ingest `jobs` (rel, path, fingerprint) into new segments; returns per-file results
-    and the segments. Uses worker processes when there is more than one file."""
+                    workers: int, progress, on_segment, reported: dict) -> list[dict]:
+    """Ingest `jobs` (rel, path, fingerprint) into new segments, each passed to
+    `on_segment(segment, files)` in this process as soon as it is finished; returns the
+    per-file results (also put in `reported` by file as they arrive, before the segment
+    holding the file). Uses worker processes when there is more than one file."""
     analysis.tokenizer()  # build once here; forked workers inherit it
     total = len(jobs)
     if workers <= 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        builder = _SegmentBuilder(gen, corpus_dir)
+        builder = _SegmentBuilder(gen, corpus_dir, on_segment)
         out = []
         for job in jobs:
             out.append(builder.add_file(*job))
+            reported[job[0]] = out[-1]
             if progress:
                 progress(len(out), total, job[0])
-        return out, builder.finish()
-    return _build_parallel(jobs, gen, corpus_dir, min(workers, total), progress)
+            builder.flush_if_full()
+        builder.finish()
+        return out
+    return _build_parallel(jobs, gen, corpus_dir, min(workers, total), progress, on_segment,
+                           reported)
 
 
-def _build_parallel(jobs, gen, corpus_dir, nprocs, progress):
+def _build_parallel(jobs, gen, corpus_dir, nprocs, progress, on_segment, reported):
     ctx = multiprocessing.get_context("fork")
     job_q, result_q = ctx.Queue(), ctx.Queue()
     # Largest files first, so one big file does not finish last on a lone worker.
@@ -526,22 +544,25 @@ def _build_parallel(jobs, gen, corpus_dir, nprocs, progress):
                          daemon=True) for _ in range(nprocs)]
     for p in procs:
         p.start()
-    out, segments, finished = [], [], 0
+    out, finished = [], 0
     try:
         while finished < nprocs:
             try:
                 kind, payload = result_q.get(timeout=1.0)
             except queue_mod.Empty:
                 if any(p.exitcode not in (None, 0) for p in procs):
-                    raise IndexWriteError("an indexing worker process died; nothing was committed")
+                    raise IndexWriteError("an indexing worker process died; the files it had "
+                                          "not committed will be indexed on the next run")
                 continue
             if kind == "file":
                 out.append(payload)
+                reported[payload["file"]] = payload
                 if progress:
                     progress(len(out), len(jobs), payload["file"])
-            elif kind == "segments":
+            elif kind == "segment":
+                on_segment(*payload)
+            elif kind == "done":
                 finished += 1
-                segments += payload
             else:
                 raise IndexWriteError(f"indexing worker failed: {payload}")
     finally:
@@ -549,7 +570,7 @@ def _build_parallel(jobs, gen, corpus_dir, nprocs, progress):
             p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
-    return out, segments
+    return out
 
 
 def _size(path: str) -> int:
@@ -562,29 +583,39 @@ def _size(path: str) -> int:
 MERGE_ABOVE_SEGMENTS = 12    # merge small segments only when there are more than this
 
 
-def _commit(gen: Path, delete_files: list[str], segments: list) -> int:
+def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = False) -> int:
     """Delete the documents of `delete_files`, add `segments`, commit; returns doc count.
 
     Existing segments are merged (Whoosh's MERGE_SMALL, which re-writes postings one by one
-    in this process) only once there are many, so a small update stays quick."""
+    in this process) only once there are many, so a small update stays quick. Unused files
+    are removed only by the `final` commit of a run: earlier, worker processes are still
+    writing segments that no commit lists yet."""
     ix = whoosh_index.open_dir(str(gen))
     if not delete_files and not segments:
+        if final:
+            toc = TOC.read(ix.storage, ix.indexname)
+            clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
         return ix.doc_count()
     writer = ix.writer(codec=LeanCodec())
     try:
         for rel in delete_files:
             writer.delete_by_term("file", rel)
         merge = len(writer.segments) + len(segments) > MERGE_ABOVE_SEGMENTS
-        final = writer._merge_segments(None, False, merge)
-        final += segments
+        listed = writer._merge_segments(None, False, merge)
+        listed += segments
         if writer._added:
-            final.append(writer._finalize_segment())
+            listed.append(writer._finalize_segment())
         else:
             writer._close_segment()
             for name in writer.newsegment.list_files(writer.storage):  # unused, empty
                 writer.storage.delete_file(name)
-        writer._commit_toc(final)
-        writer._finish()
+        TOC(writer.schema, listed, writer.generation).write(writer.storage, writer.indexname)
+        if final:
+            clean_files(writer.storage, writer.indexname, writer.generation, listed)
+            writer._finish()
+        else:  # _finish() would also delete the temp directory the workers are using
+            writer.writelock.release()
+            writer.is_closed = True
     except BaseException:
         writer.cancel()
         raise
@@ -658,30 +689,47 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]
         else:
             jobs.append((rel, str(path), fp))
     deleted = [rel for rel in old if rel not in seen]
-    results, segments = _build_segments(jobs, gen, corpus_dir, settings.workers, progress)
 
-    manifest = dict(unchanged)
+    # The manifest always describes what is committed: old entries until a file's new
+    # documents are committed (with the deletion of its old ones), then the new entry.
+    manifest = dict(old)
+    fingerprints = {job[0]: job[2] for job in jobs}
+    reported: dict[str, dict] = {}
+
+    def commit_batch(segment, batch_files):
+        # Deleting before adding even "added" files keeps a re-run after a crash between the
+        # Whoosh commit and the manifest write from duplicating documents.
+        _commit(gen, [] if fresh else batch_files, [segment] if segment else [])
+        for rel in batch_files:
+            manifest[rel] = {"fingerprint": fingerprints[rel],
+                             "articles": reported[rel]["articles"]}
+        _write_json(gen / MANIFEST, {"files": manifest})
+
+    results = _build_segments(jobs, gen, corpus_dir, settings.workers, progress,
+                              lambda segment, files: commit_batch(segment, files),
+                              reported)
+
     files = {"added": 0, "updated": 0, "deleted": len(deleted), "unchanged": len(unchanged),
              "failed": len(errors)}
     articles = {"added": 0, "updated": 0,
                 "deleted": sum(old[rel]["articles"] for rel in deleted), "total": 0}
-    problems = []
+    problems, gone = [], list(deleted)
     for r in sorted(results, key=lambda r: r["file"]):
         rel, was = r["file"], old.get(r["file"])
         if r["error"] is not None:
             errors.append({"file": rel, "reason": r["error"]})
             files["failed"] += 1
-            articles["deleted"] += was["articles"] if was else 0
+            if was:
+                articles["deleted"] += was["articles"]
+                gone.append(rel)
             continue
-        manifest[rel] = {"fingerprint": r["fingerprint"], "articles": r["articles"]}
         kind = "updated" if was else "added"
         files[kind] += 1
         articles[kind] += r["articles"]
         problems += [{"file": rel, "problem": p} for p in r["problems"]]
-    # Deleting before adding even "added" files keeps a re-run after a crash between the
-    # Whoosh commit and the manifest write from duplicating documents.
-    to_delete = [] if fresh else sorted(set(deleted) | {job[0] for job in jobs})
-    articles["total"] = _commit(gen, to_delete, segments)
+    for rel in gone:
+        manifest.pop(rel, None)
+    articles["total"] = _commit(gen, [] if fresh else sorted(gone), [], final=True)
     summary = {"files": files, "articles": articles,
                "errors": sorted(errors, key=lambda e: e["file"]), "took_s": 0.0}
     if problems:
