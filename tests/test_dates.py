@@ -76,3 +76,91 @@ def test_text_date_must_be_near_the_top():
 ])
 def test_from_path(rel, expected):
     assert dates.from_path(rel) == expected
+
+
+# ---------------------------------------------------------------- dates without a year
+
+@pytest.mark.parametrize("month,day,base,expected", [
+    (1, 31, "2026", "2026-01-31"),              # a year only: that year
+    (12, 30, "2026", "2026-12-30"),
+    (1, 31, "2026-02-09", "2026-01-31"),
+    (12, 30, "2026-01-05", "2025-12-30"),       # never after the base: last year's December
+    (12, 30, "2026-01", "2025-12-30"),
+    (2, 15, "2026-02", "2026-02-15"),           # same month as a month base: this year
+    (5, 26, "2026-05-26", "2026-05-26"),
+    (None, 26, "2026-05-27", "2026-05-26"),     # a day alone takes the base's month
+    (None, 30, "2026-06-02", "2026-05-30"),     # … or the month before, not after the base
+    (None, 26, "2026", None),                   # a day needs a month to go with
+    (1, 31, None, None),                        # never from nothing
+    (2, 30, "2026", None),
+])
+def test_month_day_from_a_base(month, day, base, expected):
+    assert dates.month_day(month, day, base) == expected
+
+
+@pytest.mark.parametrize("word,base,expected", [
+    ("今天（5月26日）", "2026", "2026-05-26"),
+    ("今天(5月26日)", "2026-05-27", "2026-05-26"),
+    ("今日（26日）", "2026-05-27", "2026-05-26"),
+    ("今天（12月31日）", "2026-01-02", "2025-12-31"),
+    ("今天", "2024-05-30", "2024-05-30"),
+    ("昨天", "2024-05-30", "2024-05-29"),
+    ("昨日", "2024-03-01", "2024-02-29"),
+    ("前天", "2024-01-01", "2023-12-30"),
+    ("昨天", "2024-05", None),                  # a relative day needs a base day
+    ("昨天", None, None),
+    ("今天（5月26日）", None, None),
+    ("日前", "2024-05-30", None),               # vague words name no day
+    ("近日", "2024-05-30", None),
+])
+def test_relative_words_only_against_a_base(word, base, expected):
+    assert dates.relative(word, base) == expected
+
+
+@pytest.mark.parametrize("text,base,expected", [
+    ("新华社北京1月31日电 国务院常务会议今天召开。", "2026", "2026-01-31"),
+    ("新华社北京12月30日电 国务院常务会议今天召开。", "2026-01-05", "2025-12-30"),
+    ("新华社北京1月31日电 国务院常务会议今天召开。", None, None),
+    ("央视网消息（新闻联播）：连日来降雨持续。今天（5月26日），湖北出现强降雨。", "2026", "2026-05-26"),
+    ("央视网消息（新闻联播）：国家卫生健康委今天(4月12日)通报疫情。", "2022-04", "2022-04-12"),
+    ("央视网消息（新闻联播）：连日来降雨持续。今天（5月26日），湖北出现强降雨。", None, None),
+    ("本报讯 昨天，全省工作会议召开。", "2024-05-30", None),    # 昨天 dates the meeting
+    ("本报讯 四川省日前发布新政。", "2024", None),
+])
+def test_from_text_with_a_base(text, base, expected):
+    assert dates.from_text(text, base=base) == expected
+
+
+def test_tagger_completes_a_partial_date_from_today_with_its_day_written():
+    from policysearch import tagging
+    from policysearch.article import Article
+
+    article = Article(title="主雨带南压", body="央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。")
+    article.set_date("2026", "filename")
+    tagging.tag(article)
+    assert (article.date, article.date_from) == ("2026-05-26", "text")
+    article = Article(title="主雨带南压", body="央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。")
+    tagging.tag(article)
+    assert article.date is None
+
+
+def test_records_without_a_date_take_the_file_date_as_base(tmp_path):
+    from policysearch import readers
+
+    path = tmp_path / "2026_xwlb.jsonl"
+    path.write_text('{"标题": "主雨带南压", "正文": "央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。"}\n'
+                    '{"标题": "另一条", "正文": "国家统计局今天发布数据。"}\n', encoding="utf-8")
+    first, second = readers.read_file(path, tmp_path)[0]
+    assert (first.date, first.date_from) == ("2026-05-26", "text")
+    assert (second.date, second.date_from) == ("2026", "filename")
+
+
+def test_year_archive_file_with_a_year_less_dateline(tmp_path):
+    from policysearch import readers
+
+    folder = tmp_path / "2026"
+    folder.mkdir()
+    path = folder / "2026_新闻.txt"
+    path.write_text("国务院常务会议召开\n\n新华社北京1月31日电 国务院常务会议今天召开，研究部署工作。", encoding="utf-8")
+    article = readers.read_file(path, tmp_path)[0][0]
+    assert (article.date, article.date_from) == ("2026-01-31", "text")

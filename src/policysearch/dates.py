@@ -6,8 +6,12 @@ and the text (`from_text`); the article records which one answered (`date_from`)
 
 Text is the least reliable source: a policy article is full of years that are not its
 date ("到2026年" is a target, "2023年经济总量" a past reference). So `from_text` only
-accepts a complete date (year, month and day) in a dateline or on the first lines, and a
-year-less dateline ("新华社北京1月31日电") only when the caller knows the year.
+accepts a complete date (year, month and day) in a dateline or on the first lines; a date
+written without its year ("新华社北京1月31日电", "今天（5月26日）") only against a known
+base date (the article's own partial date, the file's date, a year column), never from
+nothing. Relative words (今天, 昨天, 日前) are resolved by `relative` against a base too:
+the year (and month) are chosen so the date is not after the base, since an article
+reports what has happened by the day it is dated.
 """
 from __future__ import annotations
 
@@ -133,24 +137,101 @@ def from_path(rel: str) -> str | None:
     return None
 
 
-def dateline(text: str, year: int | None = None) -> str | None:
-    """The date of a news dateline near the start ("新华社北京2024年1月31日电")."""
+# ---------------------------------------------------------------- dates without a year
+
+# 今天（5月26日）, 今日(26日): "today" with the day written out, as broadcasts write it.
+_TODAY_DATED = re.compile(r"(?:今天|今日)\s*[（(]\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日\s*[）)]")
+# Days from the base date. Vague words (日前 "the other day", 近日, 近期) name no day.
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "本日": 0, "当天": 0, "当日": 0, "昨天": -1, "昨日": -1,
+                 "前天": -2, "前日": -2, "明天": 1, "明日": 1, "后天": 2}
+VAGUE_DAYS = ("日前", "近日", "近期", "连日来", "日来", "前不久", "不久前", "此前")
+
+
+def _base_parts(base: str | int | None) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of a base date ("2026", "2026-02", "2026-02-09", 2026)."""
+    if base is None:
+        return None
+    m = re.fullmatch(r"((?:19|20)\d{2})(?:-(\d{2})(?:-(\d{2}))?)?", str(base).strip())
+    if not m:
+        return None
+    return int(m.group(1)), (int(m.group(2)) if m.group(2) else None), \
+        (int(m.group(3)) if m.group(3) else None)
+
+
+def month_day(month: int | None, day: int, base: str | int | None) -> str | None:
+    """A month and day (or a day alone) completed from a known base date, the year (and
+    month) chosen so the date is not after the base: 12月30日 against 2026-01-05 is
+    2025-12-30. With a base of a year only, that year. Without a base, None."""
+    parts = _base_parts(base)
+    if parts is None:
+        return None
+    year, base_month, base_day = parts
+    if month is None:
+        if base_month is None:
+            return None
+        month = base_month
+        if base_day is not None and day > base_day:
+            month, year = (12, year - 1) if month == 1 else (month - 1, year)
+    elif base_month is not None and (month, day) > (base_month, base_day or 31):
+        year -= 1
+    return _valid(year, month, day)
+
+
+def relative(word: str, base: str | int | None) -> str | None:
+    """The day a relative word names, counted from a base date of day precision:
+    "昨天" against 2024-05-30 is 2024-05-29. "今天（5月26日）" takes its written day (the
+    year from the base). Vague words (日前, 近日) and a base without a day give None."""
+    word = word.strip()
+    m = _TODAY_DATED.fullmatch(word)
+    if m:
+        return month_day(int(m.group(1)) if m.group(1) else None, int(m.group(2)), base)
+    if word not in RELATIVE_DAYS:
+        return None
+    parts = _base_parts(base)
+    if parts is None or parts[2] is None:
+        return None
+    day = _dt.date(*parts) + _dt.timedelta(days=RELATIVE_DAYS[word])
+    return day.isoformat()
+
+
+def _base(year: int | None, base: str | int | None) -> str | int | None:
+    return base if base is not None else year
+
+
+def dateline(text: str, year: int | None = None, base: str | int | None = None) -> str | None:
+    """The date of a news dateline near the start ("新华社北京2024年1月31日电"); a dateline
+    without a year ("新华社北京1月31日电") is completed from the base date (or year)."""
     m = _DATELINE.search(text[:300])
     if not m:
         return None
-    y = int(m.group(1)) if m.group(1) else year
-    return _valid(y, int(m.group(2)), int(m.group(3))) if y else None
+    if m.group(1):
+        return _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return month_day(int(m.group(2)), int(m.group(3)), _base(year, base))
 
 
-def from_text(text: str, year: int | None = None, head_chars: int = 200) -> str | None:
-    """A date written in the text: a dateline, else a full date on the first lines.
+def from_text(text: str, year: int | None = None, head_chars: int = 200,
+              base: str | int | None = None) -> str | None:
+    """A date written in the text: a dateline, else a full date on the first lines, else
+    "今天（5月26日）" near the top completed from the base date (`year` is the older way
+    to give a base of a year).
 
     Only complete dates count, and not ones introduced as a deadline or a range
-    ("到2026年6月30日", "自2024年1月1日起")."""
-    found = dateline(text, year)
+    ("到2026年6月30日", "自2024年1月1日起"). 昨天 or 日前 date an event, not the article,
+    and give nothing here (see `relative`)."""
+    found = dateline(text, year, base)
     if found:
         return found
     head = text[:head_chars]
+    found = _full_date(head)
+    if found:
+        return found
+    m = _TODAY_DATED.search(head)
+    if m:
+        return month_day(int(m.group(1)) if m.group(1) else None, int(m.group(2)), _base(year, base))
+    return None
+
+
+def _full_date(head: str) -> str | None:
     for m in _TEXT_YMD.finditer(head):
         if _NOT_THE_DATE.search(head[max(0, m.start() - 4):m.start()]):
             continue

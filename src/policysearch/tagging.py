@@ -547,12 +547,13 @@ def subject_industries(title: str, body: str, has_places: bool | None = None) ->
 def complete_date(article: Article) -> None:
     """Complete a missing or partial date from a dateline or a full date near the top, with the
     readers' own date functions (policysearch.dates): a year-less dateline (新华社北京1月31日电)
-    only completes a year the reader already had, and target years (到2026年) never count."""
+    or 今天（5月26日） only completes a year or month the reader already had (its base), and
+    target years (到2026年) never count."""
     if article.date_precision == "day":
         return
-    year = int(article.date[:4]) if article.date else None
     head = f"{article.byline or ''}\n{article.body[:300]}"
-    found = dates.from_text(head, year=year, head_chars=300)
+    # The article's partial date is the base a dateline or 今天（5月26日） is read against.
+    found = dates.from_text(head, head_chars=300, base=article.date)
     if not found or len(found) != 10:
         return
     if article.date and not found.startswith(article.date):

@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from policysearch import dates
 from policysearch.article import Article
 from policysearch.readers import html as html_reader
 from policysearch.readers import chrome, records, tabular, text as text_reader
@@ -171,9 +172,27 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
     if entry:
         for article in articles:
             apply_sidecar(article, entry)
+    if suffix in (".csv", ".json", ".jsonl"):
+        _file_dates(articles, rel)
     for article in articles:
         chrome.apply(article)   # after the sidecar: its title and date are the article's
     return articles, problems
+
+
+def _file_dates(articles: list[Article], rel: str) -> None:
+    """Records without a date of their own take the file's (export_20240530.jsonl); with
+    it as the base, a dateline or 今天（5月26日） in the text may give the day."""
+    file_date = dates.from_path(rel)
+    if not file_date:
+        return
+    for article in articles:
+        if article.date:
+            continue
+        article.set_date(file_date, "filename")
+        if len(file_date) < 10:
+            found = dates.from_text(article.body, head_chars=300, base=file_date)
+            if found and found.startswith(file_date):
+                article.set_date(found, "text")
 
 
 def _relative(path: Path, root: Path | None) -> str:

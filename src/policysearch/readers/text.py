@@ -44,9 +44,9 @@ def _date(article: Article, piece: split.Piece, file_date: str | None,
           page_date: str | None) -> None:
     if file_date:
         article.set_date(file_date, "filename")
-        if len(file_date) == 4:   # a year only: a dateline may give the day
-            found = dates.dateline(piece.body, int(file_date))
-            if found:
+        if len(file_date) < 10:   # a year or month only: a dateline may give the day
+            found = dates.from_text(piece.body, base=file_date)
+            if found and found.startswith(file_date):
                 article.set_date(found, "text")
         return
     if page_date:
