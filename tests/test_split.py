@@ -152,7 +152,7 @@ def test_distinct_short_paragraphs_are_kept():
 def test_one_article_text_title_from_headline_lines():
     pieces = split.split_page("江西出台\n先进制造业促进条例\n\n近日，《江西省先进制造业促进条例》新闻发布会在南昌举行。\n")
     assert len(pieces) == 1
-    assert pieces[0].title == "江西出台 先进制造业促进条例"
+    assert pieces[0].title == "江西出台先进制造业促进条例"     # one headline broken in two
     assert pieces[0].body == "近日，《江西省先进制造业促进条例》新闻发布会在南昌举行。"
 
 
@@ -261,5 +261,56 @@ def test_pages_made_from_labelled_news_split_back():
 ])
 def test_kicker_ending_in_a_colon_is_part_of_the_title(text):
     piece, = split.split_page(text)
-    assert piece.title == "习近平在参加江苏代表团审议时强调： 因地制宜发展新质生产力"
+    assert piece.title == "习近平在参加江苏代表团审议时强调：因地制宜发展新质生产力"
     assert piece.body == "本报北京3月5日电 近日，习近平参加审议。"
+
+
+# ---------------------------------------------------------------- joining headline pieces
+
+@pytest.mark.parametrize("lines,expected", [
+    # one headline broken in two: no space
+    (["江西出台", "先进制造业促进条例"], "江西出台先进制造业促进条例"),          # verb waiting for its object
+    (["宁夏工业增速", "继续位居全国第一"], "宁夏工业增速继续位居全国第一"),      # subject, then predicate
+    (["甘肃发布工业互联网标识解析体系", "创新发展实施方案"],
+     "甘肃发布工业互联网标识解析体系创新发展实施方案"),                         # a document's name goes on
+    (["国务院办公厅关于印发《政府网站集约化", "试点工作方案》的通知"],
+     "国务院办公厅关于印发《政府网站集约化试点工作方案》的通知"),               # 《 still open
+    (["国务院关于支持自由贸易试验区", "深化改革创新若干措施的通知"],
+     "国务院关于支持自由贸易试验区深化改革创新若干措施的通知"),
+    (["四川出台支持人工智能发展的", "若干政策措施"], "四川出台支持人工智能发展的若干政策措施"),  # ends in 的
+    # two headlines, a 引题 and its 主题: a space
+    (["聚焦高质量发展", "四川算力产业驶入快车道"], "聚焦高质量发展 四川算力产业驶入快车道"),
+    (["聚焦高质量发展", "四川出台制造业实施方案"], "聚焦高质量发展 四川出台制造业实施方案"),
+    (["新规出台", "企业减负"], "新规出台 企业减负"),
+    (["坚持绿色发展", "加快建设美丽中国"], "坚持绿色发展 加快建设美丽中国"),
+    (["工信部召开新闻发布会", "前4个月工业经济稳中向好"], "工信部召开新闻发布会 前4个月工业经济稳中向好"),
+    # punctuation or a dash already separates
+    (["习近平在四川考察时强调：", "坚持创新驱动"], "习近平在四川考察时强调：坚持创新驱动"),
+    (["奋进新征程", "——记全国劳动模范张三"], "奋进新征程——记全国劳动模范张三"),
+    (["5G", "基站建设提速"], "5G 基站建设提速"),
+    (["同一标题", "同一标题"], "同一标题"),
+])
+def test_join_title_lines(lines, expected):
+    assert split.join_title(lines) == expected
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("江西出台  先进制造业促进条例", "江西出台先进制造业促进条例"),
+    ("宁夏工业增速 继续位居全国第一", "宁夏工业增速继续位居全国第一"),
+    ("主雨带南压 南方仍有大范围强降雨", "主雨带南压 南方仍有大范围强降雨"),
+    ("1月货币信贷保持合理增长 政策跨周期调节效果显现", "1月货币信贷保持合理增长 政策跨周期调节效果显现"),
+    ("国家发展改革委 国家数据局关于建立价格形成机制的通知", "国家发展改革委 国家数据局关于建立价格形成机制的通知"),
+])
+def test_spaces_of_a_scanned_headline_are_breaks(line, expected):
+    assert split.join_title([line], spaced_breaks=True) == expected
+    assert split.join_title([line]) == " ".join(line.split())     # metadata titles as written
+
+
+def test_sample_page_titles_join_as_one_headline():
+    page = Path(__file__).resolve().parents[1] / "corpus" / "newspaper" / "000_669bfbe561f8a9dd.txt"
+    if not page.exists():
+        pytest.skip("needs corpus/newspaper")
+    from policysearch import readers
+
+    titles = [a.title for a in readers.read_file(page)[0]]
+    assert "江西出台先进制造业促进条例" in titles and "宁夏工业增速继续位居全国第一" in titles

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
+from importlib import resources
 
 HEADLINE_MAX = 48          # characters: longer lines are body text
 HEADLINE_LINES = 4         # 引题 + 主题 (sometimes on two lines) + 副题
@@ -324,15 +326,96 @@ def _is_long_title(line: str) -> bool:
             and "。" not in line and not is_byline(line) and not _MASTHEAD.search(line))
 
 
-def join_title(lines: list[str]) -> str:
-    """Headline lines as one title; spacing inside a line is kept as written."""
-    title = ""
+def join_title(lines: list[str], spaced_breaks: bool = False) -> str:
+    """Headline lines as one title.
+
+    Two pieces of Chinese text meet without a space when they are one headline broken in
+    two (`_continues`: "江西出台" + "先进制造业促进条例"), and with a space when they are two
+    headlines, a 引题 over its 主题 ("聚焦高质量发展" + "四川算力产业驶入快车道"). A 副题
+    opening with a dash keeps its dash and no space. Spacing inside a line is kept as
+    written, unless `spaced_breaks`: a scanned page sets a headline's two lines side by
+    side with spaces between them, so there a space between Chinese characters is a break
+    like a line's end and the same rule decides."""
+    pieces: list[str] = []
     for k, line in enumerate(lines):
         if k and line == lines[k - 1]:
             continue    # a headline printed twice
-        joiner = "" if not title or line.startswith(("—", "-")) else " "
-        title += joiner + line
+        line = re.sub(r"\s+", " ", line).strip()
+        pieces += _spaced_pieces(line) if spaced_breaks else [line]
+    title = ""
+    for piece in (p for p in pieces if p):
+        title = piece if not title else title + _joiner(title, piece) + piece
     return re.sub(r"\s+", " ", title).strip()
+
+
+def _spaced_pieces(line: str) -> list[str]:
+    """A line cut at each space between two Chinese characters."""
+    return re.split(rf"(?<=[{CJK}])\s+(?=[{CJK}])", line)
+
+
+def _joiner(left: str, right: str) -> str:
+    if right.startswith(("—", "-")):
+        return ""
+    if not (re.search(rf"[{CJK}]$", left) and re.match(rf"[{CJK}]", right)):
+        # punctuation already separates ("…强调：" + main); Latin text keeps its space
+        return "" if re.search(r"[：:，,。！？!?、；;]$", left) else " "
+    return "" if _continues(left, right) else " "
+
+
+@lru_cache(maxsize=1)
+def _headline_words() -> dict[str, tuple[str, ...]]:
+    text = resources.files("policysearch").joinpath("data/headline_words.txt").read_text("utf-8")
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    # longest first, so "关于" is tried before "于"
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in sections.items()}
+
+
+def _continues(left: str, right: str) -> bool:
+    """The right piece goes on with the headline the left one began.
+
+    The left piece has not ended its phrase: a bracket or quote still open (《政府网站集约化
+    / 试点工作方案》), a function word at its end (…关于 / …的). Or the right piece cannot
+    start a headline (的…, 》…). Or the pieces are the parts of one clause: a subject and
+    a verb waiting for the longer object that follows ("江西出台" + "先进制造业促进条例"),
+    a subject with no verb and the predicate that follows ("宁夏工业增速" + "继续位居全国
+    第一"), or the name of a document broken before its end ("…标识解析体系" + "创新发展实施
+    方案"). Anything else is two headlines."""
+    words = _headline_words()
+    if _unclosed(left) or left.endswith(words["open_end"]) or right.startswith(words["open_start"]):
+        return True
+    verbs = words["verbs"]
+    right_is_predicate = right.startswith(words["adverbs"] + verbs)
+    if left.endswith(verbs) and not right_is_predicate and len(right) > len(left):
+        return True
+    if right.startswith(words["adverbs"]) and not any(v in left for v in verbs):
+        return True
+    return _document_name_tail(right, verbs) and not right_is_predicate
+
+
+def _document_name_tail(text: str, verbs: tuple[str, ...]) -> bool:
+    """The end of a document's name: a 文种 ending ("实施方案") after words that are not a
+    clause of their own (no verb: "四川出台制造业实施方案" is a headline; no 关于: "X关于Y的
+    通知" is a whole title)."""
+    from policysearch.readers import doctype   # the 文种 endings are the readers' data
+
+    if doctype.from_title(text) is None or "关于" in text:
+        return False
+    rest = text[:len(text) - len(doctype.ending(text))]
+    return not any(v in rest for v in verbs)
+
+
+def _unclosed(text: str) -> bool:
+    pairs = ("《》", "“”", "（）", "()", "【】", "「」", "〔〕")
+    return any(text.count(a) > text.count(b) for a, b in pairs)
 
 
 def build(paras: list[str], page: bool = True, scanned: bool = True,
@@ -343,7 +426,7 @@ def build(paras: list[str], page: bool = True, scanned: bool = True,
     in a one-article file only the credit that ends the article is lifted."""
     n = title_count if title_count is not None else title_lines(paras, page)
     if n:
-        title, rest = join_title(paras[:n]), paras[n:]
+        title, rest = join_title(paras[:n], spaced_breaks=True), paras[n:]
     else:
         title, rest = fallback_title(paras), list(paras)
     piece = Piece(title=title)

@@ -46,3 +46,8 @@ def from_title(title: str | None) -> str | None:
                 continue
             return kind
     return None
+
+
+def ending(text: str) -> str:
+    """The 文种 ending a text ends in ("实施方案" of "…创新发展实施方案"), or ""."""
+    return next((e for e, _ in _endings() if text.endswith(e)), "")
