@@ -314,3 +314,9 @@ def test_sample_page_titles_join_as_one_headline():
 
     titles = [a.title for a in readers.read_file(page)[0]]
     assert "江西出台先进制造业促进条例" in titles and "宁夏工业增速继续位居全国第一" in titles
+
+
+def test_a_chapter_heading_under_the_name_is_text_not_a_subtitle():
+    piece, = split.split_page("网络数据安全管理条例\n第一章\n\u3000\n总 则\n第一条\n为了规范网络数据处理活动，制定本条例。\n")
+    assert piece.title == "网络数据安全管理条例"
+    assert piece.body.startswith("第一章\n总 则\n第一条")

@@ -263,6 +263,8 @@ def headline_block(text: str) -> int | None:
     block = lines[:lines.index("")]
     if len(block) > HEADLINE_LINES or len(block) == len([x for x in lines if x]):
         return None
+    if any(_STRUCTURE.match(line) for line in block[1:]):
+        return None     # "第一章" under a law's name opens the text, it is no 副题
     if all(_title_like(line, k == 0) or line.startswith(("——", "—"))
            or (k == 0 and len(block) > 1 and _is_kicker(line)) for k, line in enumerate(block)):
         return len(paragraphs("\n".join(block)))
