@@ -391,3 +391,12 @@ def test_json_records_wrapped_two_levels_deep(tmp_path):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     articles, _ = readers.read_file(path)
     assert [a.title for a in articles] == ["甲", "乙"]
+
+
+def test_readers_version_is_part_of_the_fingerprint(tmp_path, monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_text("某条例\n\n第一条 为了规范管理，制定本条例。", encoding="utf-8")
+    before = readers.fingerprint(path)
+    assert before == readers.fingerprint(path)
+    monkeypatch.setattr(readers, "READERS_VERSION", readers.READERS_VERSION + "+1")
+    assert readers.fingerprint(path) != before     # a reader change re-reads the file

@@ -41,6 +41,10 @@ from policysearch.readers import chrome, records, tabular, text as text_reader
 from policysearch.readers.decode import DecodeError, decode
 
 SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".csv", ".json", ".jsonl"}
+# Part of every fingerprint: raise it when a change to the readers changes what a file
+# yields (2: page chrome stripped, headline joining, dates against a base), so an index
+# built before re-reads each file once instead of keeping its old articles.
+READERS_VERSION = "2"
 SIDECAR_NAME = "manifest.json"
 MAX_BYTES = 200 * 1024 * 1024   # a corpus file larger than this is refused, not read
 
@@ -257,10 +261,11 @@ def apply_sidecar(article: Article, entry: dict[str, Any]) -> None:
 
 
 def fingerprint(path: Path) -> str:
-    """Content hash of the file and of the sidecar entry that changes how it is read."""
+    """Content hash of the file, of the sidecar entry that changes how it is read, and of
+    the readers' version."""
     if _special(Path(path)):
         raise ReadError("not a regular file")
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"readers {READERS_VERSION}\0".encode("ascii"))
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
