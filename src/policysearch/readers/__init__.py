@@ -8,7 +8,10 @@ recursive, following directory symlinks but never into a loop), and the others a
     .html .htm .shtml    readers.html    (lxml; metadata table, meta tags, main content)
     .csv .json .jsonl    readers.tabular (one article per row / object; field names mapped)
 
-and returns (articles, problems): `problems` are one-line notes on parts that were skipped
+then applies a sidecar manifest (below), gives records of an export without a date the
+file's date, and strips web-page furniture from every body (readers.chrome: 下载 / 打印,
+font widgets, breadcrumbs, 来源 and time lines, site footers, the title repeated), and
+returns (articles, problems): `problems` are one-line notes on parts that were skipped
 (a broken JSONL line). A file that yields nothing usable raises `ReadError` with a one-line
 reason; no other exception escapes.
 
