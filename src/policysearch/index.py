@@ -4,19 +4,25 @@ Layout of the index directory:
 
     CURRENT        name of the live generation directory (replaced atomically)
     LOCK           held (flock) by the one writer; holds its pid for the error message
-    gen-NNNN/      a Whoosh index, plus manifest.json (file -> fingerprint, article count)
-                   and analysis.json (the analysis stamp the tokens were made with)
+    gen-NNNN/      a Whoosh index, plus manifest.json (file -> fingerprint, article count,
+                   for what is committed) and analysis.json (the analysis stamp its tokens
+                   were made with)
 
-`update` fingerprints every corpus file, re-ingests only added and changed files, deletes
-the documents of changed and deleted files, and commits once. `--rebuild` (or an index made
-with another analysis) builds a new generation beside the live one and switches CURRENT
-only when it is complete, so searches keep working on the old one meanwhile.
+`update` fingerprints every corpus file, re-ingests only added and changed files and
+deletes the documents of changed and deleted files. It commits in batches (each finished
+segment with the files it holds, their old documents deleted in the same commit), so an
+interrupted run keeps what it finished. `--rebuild` (or an index made with another analysis)
+builds a new generation beside the live one and switches CURRENT only when it is complete,
+so searches keep working on the old one meanwhile.
 
 Speed: segmentation is the costly part, so ingestion (read + tag), analysis and posting
-writing all happen in worker processes, each filling its own Whoosh segment; the parent
-only distributes files and commits the segments together (Whoosh's MpWriter idea without
-its pickling of every document through temp files). Fields take pre-analysed token lists
-(`_Tokens.index`) so Whoosh's per-token analyzer chain never runs.
+writing all happen in worker processes (fork), each filling its own Whoosh segments; the
+parent only hands out files and commits the finished segments (Whoosh's MpWriter idea without
+its pickling of every document through temp files). Fields take pre-analysed token lists,
+and postings are collected in arrays and written a block at a time (`_SegmentBuilder`), so
+neither Whoosh's per-token analyzer chain nor its per-posting sorting pool runs. The codec
+is Whoosh 3's with compact positions, protocol-4 pickles and inlined rare terms (`LeanCodec`).
+This relies on private parts of Whoosh 2.7 (pinned <2.8 in pyproject.toml).
 """
 from __future__ import annotations
 
@@ -35,8 +41,8 @@ from pathlib import Path
 from typing import Callable
 
 from whoosh import columns, fields, formats, index as whoosh_index
-from whoosh.index import TOC, clean_files
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
+from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
