@@ -338,3 +338,16 @@ def test_year_facet_ignores_the_date_range(ix):
     years = {f["value"]: f["count"] for f in result["facets"]["year"]}
     assert years["2024"] == run(ix, "", date_from="2024", date_to="2024")["total"] == 3
     assert "2019" in years and result["total"] == 2
+
+
+def test_ranking_out_of_time_still_gives_a_full_page(ix, monkeypatch):
+    monkeypatch.setattr(search, "RANK_SECONDS", -1.0)
+    result = run(ix, "文化 OR 新能源 OR 经济 OR 发展", per_page=3)
+    assert result["total"] >= 3 and len(result["hits"]) == 3
+    assert len({h["id"] for h in result["hits"]}) == 3
+
+
+def test_filtered_relevance_ranking_stays_inside_the_filter(ix):
+    result = run(ix, "新能源 OR 文化", province=["广东"], per_page=100)
+    assert result["total"] == len(result["hits"])
+    assert all("广东" in h["provinces"] for h in result["hits"])
