@@ -351,3 +351,8 @@ def test_filtered_relevance_ranking_stays_inside_the_filter(ix):
     result = run(ix, "新能源 OR 文化", province=["广东"], per_page=100)
     assert result["total"] == len(result["hits"])
     assert all("广东" in h["provinces"] for h in result["hits"])
+
+
+def test_warm_never_raises(ix, tmp_path):
+    search.warm(ix)
+    search.warm(tmp_path / "missing")

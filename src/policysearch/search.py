@@ -778,6 +778,16 @@ def _top(handle: _Handle, selected: int, rank, wanted: int) -> list[tuple[int, f
     return scored
 
 
+def warm(index_dir) -> None:
+    """Pay the one-off costs (jieba's dictionary, opening the index and its facet bitmasks)
+    before the first request; a server calls this at start. Never raises."""
+    try:
+        analysis.words("预热")
+        _handle(index_dir)
+    except Exception:
+        pass
+
+
 def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
     """The full article (with body); `title_html` and `body_html` highlight q's terms."""
     handle = _handle(index_dir)
