@@ -31,6 +31,8 @@ from pathlib import Path
 import jieba
 import opencc
 
+from policysearch.settings import Settings
+
 # Bump when tokens change in a way that makes existing indexes wrong.
 ANALYSIS_VERSION = 1
 # jieba's HMM guesses unknown words; recall comes from bigrams, so plain dictionary
@@ -83,7 +85,8 @@ _cache_dir: Path | None = None
 
 
 def configure(cache_dir: Path | None) -> None:
-    """Where jieba keeps its dictionary cache (call before the first segmentation)."""
+    """Where jieba keeps its dictionary cache (call before the first segmentation; the
+    default is Settings' default cache_dir)."""
     global _cache_dir
     _cache_dir = Path(cache_dir) if cache_dir else None
 
@@ -109,9 +112,12 @@ def tokenizer():
             if _tokenizer is None:
                 jieba.setLogLevel(logging.WARNING)
                 tk = jieba.Tokenizer()
-                if _cache_dir is not None:
-                    _cache_dir.mkdir(parents=True, exist_ok=True)
-                    tk.tmp_dir = str(_cache_dir)
+                cache_dir = _cache_dir or Settings().cache_dir
+                try:
+                    cache_dir.mkdir(parents=True, exist_ok=True)
+                    tk.tmp_dir = str(cache_dir)
+                except OSError:
+                    pass  # jieba then works without a cache file, only slower to start
                 tk.initialize()
                 for word, freq in _dictionary_entries():
                     tk.add_word(word, freq)

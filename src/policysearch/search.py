@@ -778,9 +778,12 @@ def _top(handle: _Handle, selected: int, rank, wanted: int) -> list[tuple[int, f
     return scored
 
 
-def warm(index_dir) -> None:
+def warm(index_dir, cache_dir=None) -> None:
     """Pay the one-off costs (jieba's dictionary, opening the index and its facet bitmasks)
-    before the first request; a server calls this at start. Never raises."""
+    before the first request; a server calls this at start, with settings.cache_dir for
+    jieba's cache. Never raises."""
+    if cache_dir:
+        analysis.configure(cache_dir)
     try:
         analysis.words("预热")
         _handle(index_dir)
