@@ -27,6 +27,7 @@ import threading
 import unicodedata
 from importlib import resources
 from pathlib import Path
+from typing import Sequence
 
 import jieba
 import opencc
@@ -66,9 +67,12 @@ def normalise(text: str) -> str:
     return text.translate(_TABLE)
 
 
-def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalise_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """The normalised text and, for each of its characters, the index of the original
     character it came from (NFKC can turn one character into several)."""
+    norm = text.translate(_TABLE)
+    if len(norm) == len(text):  # no character became several (NFKC never drops one)
+        return norm, range(len(text))
     parts, origin = [], []
     for i, char in enumerate(text):
         mapped = _TABLE[ord(char)]
