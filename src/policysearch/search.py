@@ -210,7 +210,7 @@ def _lex(q: str) -> list[tuple]:
                 j += 1
             word = q[i:j]
             i = j
-            tokens.append(_word_token(word, q, i, tokens))
+            tokens.append(_word_token(word))
             if tokens[-1] is None:
                 tokens.pop()
                 # `field:"phrase"`: the lexer's next token is the phrase; give it the field
@@ -228,7 +228,8 @@ def _field_name(prefix: str) -> str | None:
     return prefix if prefix in TEXT_FIELDS or prefix in KEYWORD_FIELDS else None
 
 
-def _word_token(word: str, q: str, i: int, tokens) -> tuple | None:
+def _word_token(word: str) -> tuple | None:
+    """An operator, a (possibly fielded) word, or None for a lone known `field:` prefix."""
     if word in ("OR", "|", "||"):
         return ("OR",)
     if word == "NOT":
