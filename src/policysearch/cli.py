@@ -137,9 +137,10 @@ def search_cmd(query, index_dir, province, industry, date_from, date_to, sort, p
 
     Example: policysearch search '"新型工业化" 四川' --province 四川 --from 2024
     """
-    from policysearch import search
+    from policysearch import analysis, search
 
     settings = _settings(index_dir=index_dir)
+    analysis.configure(settings.cache_dir)
     try:
         request = search.SearchRequest.from_params(
             q=query, province=list(province), industry=list(industry), date_from=date_from,
@@ -174,9 +175,11 @@ def serve_cmd(index_dir, host, port) -> None:
     """
     from waitress import serve
 
+    from policysearch import search
     from policysearch.web import create_app
 
     settings = _settings(index_dir=index_dir, host=host, port=port)
     app = create_app({"SETTINGS": settings})
+    search.warm(settings.index_dir, settings.cache_dir)   # jieba and the index, before request 1
     click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
     serve(app, host=settings.host, port=settings.port, threads=8)
