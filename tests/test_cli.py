@@ -82,3 +82,40 @@ def test_search_missing_index_says_so(tmp_path):
     r = run("search", "工业", "--index", tmp_path / "none")
     assert r.exit_code != 0
     assert "index" in r.output.lower() and "Traceback" not in r.output
+
+
+def test_serve_answers_on_loopback_with_waitress(indexed_corpus):
+    """`policysearch serve` as a user runs it: a real process, the production server."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    _, settings, _ = indexed_corpus
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, POLICYSEARCH_CACHE=str(settings.cache_dir))
+    proc = subprocess.Popen([sys.executable, "-m", "policysearch", "serve", "--index",
+                             str(settings.index_dir), "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/search.json?q=%E7%BB%BF%E8%89%B2%E7%AE%97%E5%8A%9B"
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    doc = json.loads(r.read().decode("utf-8"))
+                    server = r.headers.get("Server", "")
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.time() < deadline, "server did not answer within 60 s"
+                time.sleep(0.3)
+        assert doc["total"] >= 1 and "<mark>绿色算力</mark>" in doc["hits"][0]["snippet"]
+        assert "waitress" in server
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
