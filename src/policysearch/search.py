@@ -94,12 +94,12 @@ def _parse_date(param: str, value, upper: bool) -> int | None:
         return None
     m = _DATE.match(str(value).strip())
     if not m:
-        raise ParamError(param, f"{value!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ParamError(param, f"“{value}”不是日期，请写作 YYYY、YYYY-MM 或 YYYY-MM-DD")
     year, month, day = (int(x) if x else None for x in m.groups())
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError:
-        raise ParamError(param, f"{value!r} is not a valid date") from None
+        raise ParamError(param, f"“{value}”不是有效的日期") from None
     if month is None:
         return year * 10000 + (9999 if upper else 0)
     if day is None:
@@ -113,13 +113,13 @@ def _int(param: str, value, default: int, lo: int, hi: int | None = None) -> int
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ParamError(param, f"{value!r} is not a whole number") from None
+        raise ParamError(param, f"须为整数，收到的是“{value}”") from None
     if number < lo:
-        raise ParamError(param, f"must be at least {lo}")
+        raise ParamError(param, f"不能小于 {lo}")
     if hi is not None and number > hi:
         if param == "per_page":
             return hi
-        raise ParamError(param, f"must be at most {hi}")
+        raise ParamError(param, f"不能大于 {hi}")
     return number
 
 
@@ -132,7 +132,7 @@ def _values(param: str, values) -> tuple[str, ...]:
     for v in values:
         v = str(v).strip()
         if len(v) > 50:
-            raise ParamError(param, f"{v[:20]!r}… is too long")
+            raise ParamError(param, f"“{v[:20]}…”太长（最多 50 个字符）")
         if v and v not in out:
             out.append(v)
     return tuple(out)
@@ -156,14 +156,14 @@ class SearchRequest:
                     sort="relevance", page=1, per_page=10, doc_type=()) -> "SearchRequest":
         q = "" if q is None else str(q)
         if len(q) > MAX_QUERY_CHARS:
-            raise ParamError("q", f"the query is {len(q)} characters long; at most "
-                                  f"{MAX_QUERY_CHARS} are allowed")
+            raise ParamError("q", f"查询有 {len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个，"
+                                  "请缩短")
         sort = sort or "relevance"
         if sort not in ("relevance", "date"):
-            raise ParamError("sort", f"{sort!r} is not a sort order; use relevance or date")
+            raise ParamError("sort", f"“{sort}”不是排序方式，请用 relevance（相关度）或 date（日期）")
         lo, hi = _parse_date("from", date_from, False), _parse_date("to", date_to, True)
         if lo is not None and hi is not None and lo > hi:
-            raise ParamError("from", f"{date_from} is after to={date_to}")
+            raise ParamError("from", f"起始日期 {date_from} 晚于截止日期 {date_to}")
         return cls(q=q, province=_values("province", province),
                    industry=_values("industry", industry),
                    doc_type=_values("doc_type", doc_type), date_from=lo, date_to=hi,
@@ -297,7 +297,7 @@ class _Parser:
         if token[0] == "(":
             self.depth += 1
             if self.depth > self.MAX_DEPTH:
-                raise ParamError("q", "too many nested parentheses")
+                raise ParamError("q", "括号嵌套过深")
             node = self.parse_or()
             if self.peek() == ")":
                 self.i += 1
@@ -321,11 +321,10 @@ def parse(q: str):
     tree = _Parser(_lex(_clean(q))).parse()
     leaves = list(_leaves(tree))
     if len(leaves) > MAX_TERMS:
-        raise ParamError("q", f"the query has {len(leaves)} words; at most {MAX_TERMS} are allowed")
+        raise ParamError("q", f"查询有 {len(leaves)} 个词，最多 {MAX_TERMS} 个")
     for leaf in leaves:
         if leaf[1].strip() and not _WILDCARDS.sub("", leaf[1]).strip():
-            raise ParamError("q", f"{leaf[1]!r} would match everything; add characters "
-                                  "before the *")
+            raise ParamError("q", f"“{leaf[1]}”会匹配全部文章，请在 * 前写上文字")
     return tree
 
 
@@ -714,7 +713,7 @@ def search(index_dir, request: SearchRequest) -> dict:
         except SearchError:
             raise
         except TimeLimit:
-            raise ParamError("q", "the query took too long; make it more specific") from None
+            raise ParamError("q", "查询耗时过长，请写得更具体些") from None
         except Exception as exc:  # never a stack trace for a query
             raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
 
