@@ -125,8 +125,8 @@ def test_hostile_queries_give_a_result_or_a_search_error(ix, q):
 @pytest.mark.parametrize("q, match", [
     ("经济 " * 150, "最多 300"),
     (" OR ".join(["经济"] * 1000), "最多 300"),
-    (" OR ".join(["经济"] * 30), "words"),
-    ("(" * 40 + "经济", "parentheses"),
+    (" OR ".join(["经济"] * 30), "个词，最多"),
+    ("(" * 40 + "经济", "括号嵌套"),
 ])
 def test_unrunnable_queries_are_refused_with_a_message(q, match):
     with pytest.raises(search.ParamError, match=match) as err:
