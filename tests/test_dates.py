@@ -135,11 +135,11 @@ def test_tagger_completes_a_partial_date_from_today_with_its_day_written():
     from policysearch import tagging
     from policysearch.article import Article
 
-    article = Article(title="主雨带南压", body="央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。")
+    article = Article(title="强降雨持续", body="央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。")
     article.set_date("2026", "filename")
     tagging.tag(article)
     assert (article.date, article.date_from) == ("2026-05-26", "text")
-    article = Article(title="主雨带南压", body="央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。")
+    article = Article(title="强降雨持续", body="央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。")
     tagging.tag(article)
     assert article.date is None
 
@@ -148,7 +148,7 @@ def test_records_without_a_date_take_the_file_date_as_base(tmp_path):
     from policysearch import readers
 
     path = tmp_path / "2026_xwlb.jsonl"
-    path.write_text('{"标题": "主雨带南压", "正文": "央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。"}\n'
+    path.write_text('{"标题": "强降雨持续", "正文": "央视网消息（新闻联播）：今天（5月26日），湖北出现强降雨。"}\n'
                     '{"标题": "另一条", "正文": "国家统计局今天发布数据。"}\n', encoding="utf-8")
     first, second = readers.read_file(path, tmp_path)[0]
     assert (first.date, first.date_from) == ("2026-05-26", "text")
