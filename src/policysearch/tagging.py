@@ -478,6 +478,16 @@ FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measur
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
 WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
 LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them
+# A long document (a State Council notice, a plan, a law) touches many industries in passing:
+# past LONG_TEXT characters the bar rises with the square root of the length, and an industry
+# must also hold a larger share of the strongest one's score.
+# One sentence past the lead (一张银行卡, 电力通信中断) is a passing mention unless the title
+# or the lead names the industry too: it counts this much.
+SINGLE_SENTENCE_FACTOR = 0.9
+INDUSTRY_LEAD_SENTENCES = 3
+SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
+LONG_TEXT = 2000
+LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT characters
 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
@@ -510,12 +520,17 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     for _, _, term in data.term_scanner.finditer(title):
         for industry, weight in data.terms[term]:
             scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight
-    for start, stop in _sentence_spans(body):
+    in_title = set(scores)
+    sentences_of: dict[str, set[int]] = {}
+    spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
+    for index, (start, stop) in enumerate(spans):
         sentence = body[start:stop]
         hits = [(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence) if data.terms[t]]
         if not hits:
             continue
-        beside_comma = ["、" in (sentence[e: e + 1], sentence[b - 1: b]) for b, e, _ in hits]
+        # 《证券投资基金法》, 《农业法》: a term inside the name of a law or a work names it, no more
+        beside_comma = ["、" in (sentence[e: e + 1], sentence[b - 1: b]) or _in_law_name(sentence, b)
+                        for b, e, _ in hits]
         # 稳住外贸基本盘、建立人工智能发展优势、实施城市更新行动…: a sentence that enumerates
         # topics of several industries lists them all (a series of figures, 9个车间、21条, does not)
         enumerates = len(_ENUMERATION.findall(sentence)) >= 2 and len(
@@ -529,7 +544,22 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
         for industry, w in best.items():
             scores[industry] = scores.get(industry, 0.0) + w * factor
+            sentences_of.setdefault(industry, set()).add(index)
+    for industry, indexes in sentences_of.items():
+        if (industry not in in_title and len(indexes) == 1 and min(indexes) >= INDUSTRY_LEAD_SENTENCES
+                and len(body) >= SINGLE_SENTENCE_MIN_CHARS):
+            scores[industry] *= SINGLE_SENTENCE_FACTOR
     return scores
+
+
+_LAW_NAME_END = re.compile(r"[^《》]*?(?:法|条例|法典)(?:实施条例|修正案)?》")
+
+
+def _in_law_name(sentence: str, pos: int) -> bool:
+    """Inside 《证券投资基金法》 or 《农业法》: the term names a law, not an industry's news (a work's
+    name, 《2023年元宵晚会》, may be the news itself)."""
+    opened = sentence.rfind("《", 0, pos)
+    return opened > sentence.rfind("》", 0, pos) and bool(_LAW_NAME_END.match(sentence, pos))
 
 
 def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
@@ -537,7 +567,12 @@ def subject_industries(title: str, body: str, has_places: bool | None = None) ->
     scores = industry_scores(title, body, has_places)
     if not scores:
         return []
-    floor = max(INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE * max(scores.values()))
+    length = len(body)
+    threshold, relative = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE
+    if length > LONG_TEXT:
+        threshold *= (length / LONG_TEXT) ** 0.5
+        relative += (LONG_RELATIVE - INDUSTRY_RELATIVE) * min(1.0, (length - LONG_TEXT) / (2 * LONG_TEXT))
+    floor = max(threshold, relative * max(scores.values()))
     chosen = [i for i, s in scores.items() if s >= floor]
     return sorted(chosen, key=lambda i: (-scores[i], INDUSTRIES.index(i)))
 
