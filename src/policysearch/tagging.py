@@ -70,7 +70,7 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|主持|揭晓|颁奖|启动|发布)")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|主持|揭晓|颁奖|启动|发布)|^期间")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
 # tells a career (曾任, 历任, 原总经理): neither makes the place a subject.
 _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生于|籍贯|"
@@ -78,7 +78,11 @@ _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生�
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)$")
 _LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离)$")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|天安门|人民大会堂|"
-                          r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间)")
+                          r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
+                          # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
+                          # hall named after its city (not 四川省旅游发展大会: the province's own)
+                          r"[^，。；、省市县区]{0,8}?(?:峰会|论坛|博览会|展览会|交易会|青奥会|年会|对话)|"
+                          r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|商会|代表团|大学|师范|理工|交通大学|医院|军区|"
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
