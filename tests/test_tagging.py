@@ -216,6 +216,39 @@ def test_reader_provinces_are_kept():
     assert article.provinces == ["江西"]
 
 
+def test_an_event_or_hall_named_after_its_city_is_a_venue():
+    body = ("今天上午，中央领导同志来到北京中国国际展览中心，参观第十届北京国际图书博览会。"
+            "他走进数字出版展区，与中外展商交流。\n他指出，要推动出版业繁荣发展。")
+    assert provinces("中央领导同志参观国际图书博览会", body) == []
+
+
+def test_a_foreign_state_is_not_a_chinese_prefecture():
+    body = "俄媒报道，俄别尔哥罗德州能源基础设施遭到攻击，约4万名居民断电。美国佛罗里达州遭遇飓风。"
+    assert provinces("国际快讯", body) == []
+
+
+def test_a_persons_post_at_an_institution_is_not_a_subject():
+    body = ("天津中医药大学校长张伯礼在方舱医院问诊。他带领来自多地的中医团队进驻武汉江夏方舱医院，"
+            "共收治患者564人。\n武汉的方舱医院里，中医药全程参与救治。")
+    assert provinces("张伯礼：中西医互补救治患者", body) == ["湖北"]
+
+
+def test_a_document_sent_to_every_province_is_national():
+    body = ("国发〔2018〕38号\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+            "为支持自贸试验区深化改革创新，现将有关事项通知如下：\n"
+            "（一）借鉴北京市服务业扩大开放综合试点经验，放宽外商投资建设工程设计企业外籍技术人员的比例要求。"
+            "北京市的试点经验已在多地推广，北京市将继续扩大服务业开放。\n"
+            "（二）在陕西自贸试验区开展技术合同登记试点，陕西省要认真组织实施，总结经验做法。")
+    assert provinces("国务院关于支持自由贸易试验区深化改革创新若干措施的通知", body) == []
+
+
+def test_a_list_of_names_is_not_a_roundup():
+    body = ("现将调整后的组成人员名单通知如下：\n主任：某某 国务院副总理\n委员：\n"
+            "王某某 江苏省原副省长\n李某某 教授、上海市政协原副主席\n张某某 研究员、求是杂志社原社长\n"
+            "国家教材委员会办公室设在教育部，由教育部教材局承担办公室工作。")
+    assert provinces("国务院办公厅关于调整国家教材委员会组成人员的通知", body) == []
+
+
 def test_foreign_news_has_no_industries():
     body = "暴雪席卷美国中西部地区，数百架航班被取消，多条高速公路封闭，机场一度关闭。"
     assert industries("美国中西部遭遇暴雪袭击", body) == []
@@ -229,6 +262,28 @@ def test_industry_needs_substance_not_a_word_in_a_list():
     found = industries("电子信息制造业保持较快增长", body)
     assert "电子信息" in found
     assert not {"人工智能", "生物医药", "新材料"} & set(found)
+
+
+def test_a_passing_mention_deep_in_a_story_is_not_an_industry():
+    body = ("今年6月30号，阿坝县格尔登玛村因连日暴雨发生山洪，大学生村官罗州仁青在前往乡政府汇报灾情的路上"
+            "被洪水卷走。\n他担任村委会主任助理，主动申请到最偏远的村子工作。\n"
+            "他帮助村民修路、办事，深受群众爱戴。\n每个月拿到工资后，他都用来资助乡亲们。"
+            "工作五年，他的银行卡里最后只剩下1276元，存款几乎为零。\n乡亲们说，他是大家的好后生。"
+            "村里的老人至今还记得他挨家挨户走访的身影，记得他为大家奔走的样子。\n"
+            "阿坝县地处三省交界处，平均海拔4000米，格尔登玛村则是全县最偏远的村子之一，连手机信号都没有。"
+            "他在2010年考上村官时，主动申请到这里工作，一干就是五年。\n"
+            "村里原来只有一条通村公路，上任后，他申请再给村里修两条路。就在他殉职前几天，"
+            "他申请多年的通村公路开工了。\n如今，村民们自发为他立起了纪念碑，缅怀这位年轻的村官。"
+            "县里的干部说，他身上有一股不服输的劲头，遇到困难从不退缩，总是冲在最前面。"
+            "他的日记里写满了村里每一户人家的困难和需要解决的问题，一页一页记得清清楚楚。")
+    assert "金融" not in industries("最美基层干部罗州仁青", body)
+
+
+def test_a_law_name_is_not_an_industry():
+    body = ("国家主席签署主席令。\n主席令说：修订后的《证券投资基金法》已由全国人大常委会会议于2012年12月28日"
+            "修订通过，现予公布，自2013年6月1日起施行。\n另一主席令说：《全国人大常委会关于修改＜农业法＞的决定》"
+            "已通过，自2013年1月1日起施行。")
+    assert industries("国家主席签署主席令", body) == []
 
 
 def test_full_width_terms_and_local_news():

@@ -65,6 +65,8 @@ MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a 
 # "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
 STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 
+_NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
+NATIONAL_ADDRESSEE_CHARS = 200
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -86,6 +88,11 @@ _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|商会|代表团|大学|师范|理工|交通大学|医院|军区|"
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
+_PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
+                                 r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
+# Characters that end the syllable before 州 in transliterated foreign names; a Chinese name
+# before 德州, 达州, 通州 is a province or prefecture (山东德州, 四川达州), never one of these.
+_TRANSLITERATION = frozenset("尔罗斯克特拉纳亚哥夫基维利里华多尼塞诺萨瓦")
 _DATELINE = re.compile(
     r"(?:新华社|中新社|本报|本台|央视网|人民网|央广网|光明网|中国日报)?(?:记者)?"
     r"[\u4e00-\u9fff]{0,8}?(?:\d{4}年)?(\d{1,2})月(\d{1,2})日(?:电|讯)")
@@ -198,6 +205,10 @@ def _mentions(text: str, data: _Data) -> list[_Mention]:
             continue  # a trap: 孙中山, 长安汽车, 三明治
         if _NOT_A_PLACE_AFTER.match(text[end: end + 6]):
             continue  # 福建社团, 宁夏代表团, 北京队, 宁波舰: a body of people or a ship
+        if _PERSON_TITLE_AFTER.match(text, end):
+            continue  # 天津中医药大学校长张伯礼: a person's post, not what happens in Tianjin
+        if len(name) == 2 and name.endswith("州") and start and text[start - 1] in _TRANSLITERATION:
+            continue  # 别尔哥罗德州, 佛罗里达州, 内华达州: a foreign state, not 德州 or 达州
         out.append(_Mention(start, end, name, place))
     return out
 
@@ -334,7 +345,8 @@ def _units(title: str, body: str) -> list[tuple[str, int, int]]:
 def _is_item_head(line: str, following: str) -> bool:
     line = line.strip()
     return (4 <= len(line) <= 40 and not _SENTENCE_END.search(line[-1:])
-            and not line.endswith(("：", ":", "，")) and len(following.strip()) > len(line))
+            and not line.endswith(("：", ":", "，")) and len(following.strip()) > len(line)
+            and "。" in following)  # an item tells its news in sentences; a list of names does not
 
 
 def province_scores(title: str, body: str) -> dict[str, float]:
@@ -349,6 +361,11 @@ def province_scores(title: str, body: str) -> dict[str, float]:
     if units[0][0] != title:  # items all under their own heads: the page title still counts
         for province in _title_provinces(title):
             scores[province] = scores.get(province, 0.0) + TITLE_WEIGHT
+    if _NATIONAL_ADDRESSEE.search(text[:NATIONAL_ADDRESSEE_CHARS]):
+        # a document sent to every province (国务院关于…的通知) is national: the places its measures
+        # name (适用范围：浙江自贸试验区, 借鉴北京市经验) are examples; only its title names a subject
+        in_title = _title_provinces(title)
+        scores = {p: s for p, s in scores.items() if p in in_title}
     return scores
 
 
@@ -556,7 +573,7 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     return scores
 
 
-_LAW_NAME_END = re.compile(r"[^《》]*?(?:法|条例|法典)(?:实施条例|修正案)?》")
+_LAW_NAME_END = re.compile(r"[^《》]*?(?:法|条例|法典)(?:实施条例|修正案)?[》>〉]")
 
 
 def _in_law_name(sentence: str, pos: int) -> bool:
