@@ -65,6 +65,10 @@ MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a 
 # "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
 STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 
+# Where the subject of the article lies (位于四川省凉山州宁南县和云南省昭通市巧家县境内), said near
+# the top: each province of the clause is a subject.
+_LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，。；！？\n]{0,40}")
+LOCATED_CHARS = 400
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
@@ -185,6 +189,7 @@ class _Evidence:
     sentences: set[int] = field(default_factory=set)
     paragraphs: set[int] = field(default_factory=set)
     lead: bool = False
+    located: bool = False
 
 
 def _strip_dateline(text: str) -> str:
@@ -380,6 +385,7 @@ class _Layout:
         self.paragraph_of = _position_index(self.paragraph_starts)
         self.lead_end = _lead_end(text)
         self.list_size = _list_sizes(text, resolved)
+        self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
         in_lead = {p for m, p in resolved if m.start < self.lead_end and not _is_venue(text, m)}
         self.lead_counts = len(in_lead) < LEAD_LIST_MIN
@@ -398,6 +404,10 @@ class _Layout:
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
         return LIST_FACTOR if listed or quoted or _HISTORY.search(self.text, start, end) else 1.0
+
+    def located(self, m: _Mention) -> bool:
+        """Named near the top where the article says where its subject lies (位于, 地处)."""
+        return any(start <= m.start < end for start, end in self.location_clauses)
 
     def owns_paragraph(self, m: _Mention, province: str, para: int, sentences: set[int]) -> bool:
         """A paragraph is the place's own when it opens on it (or returns to it) and names no
@@ -427,6 +437,9 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
                 ev.score += SENTENCE_WEIGHT * factor
         if factor < 1.0:
             continue
+        if layout.located(m) and not ev.located:
+            ev.located = True  # 白鹤滩水电站位于四川省凉山州宁南县和云南省昭通市巧家县境内
+            ev.score += PARAGRAPH_TOPIC_WEIGHT
         if m.start < layout.lead_end and not ev.lead and layout.lead_counts:
             ev.lead = True
             ev.score += LEAD_WEIGHT
