@@ -286,6 +286,12 @@ def test_a_law_name_is_not_an_industry():
     assert industries("国家主席签署主席令", body) == []
 
 
+def test_talks_with_a_foreign_leader_list_fields_not_industries():
+    body = ("国家主席今天同来访的某国总统举行会谈。\n两国元首表示，要扩大贸易规模，拓展农业、人工智能、"
+            "旅游等领域合作。\n中方愿进口更多优质农产品，双边贸易额去年增长12%。\n双方同意加强人文交流。")
+    assert industries("国家主席同某国总统举行会谈", body) == []
+
+
 def test_full_width_terms_and_local_news():
     assert industries("全省建成５Ｇ基站２万个", "全省今年新建５Ｇ基站２万个，实现乡镇全覆盖。") == ["通信网络"]
 

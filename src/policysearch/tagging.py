@@ -523,6 +523,8 @@ SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 c
 LONG_TEXT = 2000
 LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT characters
 
+_DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书")
+DIPLOMACY_FACTOR = 0.5
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
@@ -546,6 +548,12 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
     if units[0][0] != title:
         for industry, score in _unit_industry_scores(title, "", data).items():
             scores[industry] = scores.get(industry, 0.0) + score
+    if len(units) == 1 and _DIPLOMACY_TITLE.search(title):
+        # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…):
+        # diplomacy, not industry news, unless the title names the industry
+        in_title = _unit_industry_scores(title, "", data)
+        scores = {i: in_title.get(i, 0.0) + DIPLOMACY_FACTOR * (s - in_title.get(i, 0.0))
+                  for i, s in scores.items()}
     return scores
 
 
