@@ -254,6 +254,13 @@ def test_foreign_news_has_no_industries():
     assert industries("美国中西部遭遇暴雪袭击", body) == []
 
 
+def test_foreign_news_mentioning_china_further_down_has_no_industries():
+    body = ("数十位美国经济学家签署宣言，批评美国关税政策将导致物价上涨。\n据报道，美国通用汽车公司面临涨价压力，"
+            "投资机构已将该公司今年盈利预期下调40%。福特汽车公司表示，进口汽车零部件关税将推高汽车价格。\n"
+            "今年3月份，赴美外国游客数量同比下降近12%。\n英国财政大臣表示，英国应与中国加强联系。")
+    assert industries("美经济学家签署反对关税宣言", body) == []
+
+
 # --- industries -----------------------------------------------------------------------------------
 
 def test_industry_needs_substance_not_a_word_in_a_list():

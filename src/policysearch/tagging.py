@@ -525,6 +525,7 @@ LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT char
 
 _DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书")
 DIPLOMACY_FACTOR = 0.5
+DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
@@ -536,8 +537,10 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
     """Weight of each industry: the best over a round-up's items, else over the article."""
     if has_places is None:
         has_places = bool(province_scores(title, body))
-    if not has_places and not _DOMESTIC.search(title + body[:2000]):
-        return {}  # news about other countries: its industries are not ours to facet
+    if not has_places and not _DOMESTIC.search(title + body[:DOMESTIC_LEAD_CHARS]):
+        # news about other countries (one of them may talk of China further down): its
+        # industries are not ours to facet
+        return {}
     data = _load()
     title, body = title.translate(_SIMPLIFIED), body.translate(_SIMPLIFIED)
     units = _units(title, body)
