@@ -70,7 +70,7 @@ def test_region_and_industry_values_are_the_facet_values():
     for name, provinces_, kind in (line.split("\t") for line in data_text("regions.tsv").splitlines()
                                     if line and not line.startswith("#")):
         assert set(provinces_.split(",")) <= set(tagging.PROVINCES), name
-        assert kind in ("region", "zone", "landmark", "abbr"), name
+        assert kind in ("region", "zone", "landmark", "abbr", "backup"), name
     values = {line.split("\t")[0] for line in data_text("industries.tsv").splitlines()
               if line and not line.startswith("#")}
     assert values - {"-"} == set(tagging.INDUSTRIES)
@@ -247,6 +247,14 @@ def test_a_list_of_names_is_not_a_roundup():
             "王某某 江苏省原副省长\n李某某 教授、上海市政协原副主席\n张某某 研究员、求是杂志社原社长\n"
             "国家教材委员会办公室设在教育部，由教育部教材局承担办公室工作。")
     assert provinces("国务院办公厅关于调整国家教材委员会组成人员的通知", body) == []
+
+
+def test_the_capital_is_beijing_only_in_a_story_about_beijing():
+    body = ("党的十八大以来，首都发展取得历史性成就。北京牢牢把握首都城市战略定位，疏解非首都功能，"
+            "城市面貌焕然一新。\n北京坚持以人民为中心，民生福祉持续增进。")
+    assert provinces("谱写首都发展新篇章", body) == ["北京"]
+    foreign = "当地时间15日，叙利亚首都大马士革发生汽车炸弹袭击，造成多人死亡。袭击发生在首都市中心。"
+    assert provinces("叙利亚首都发生爆炸", foreign) == []
 
 
 def test_foreign_news_has_no_industries():

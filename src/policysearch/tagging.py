@@ -159,8 +159,8 @@ def _load() -> _Data:
         provinces, strong = found.setdefault(name, (set(), False))
         provinces.add(province)
         found[name] = (provinces, strong or level in STRONG_LEVELS)
-    for name, provinces, _kind in _data_lines("regions.tsv"):
-        found[name] = (set(provinces.split(",")), True)
+    for name, provinces, kind in _data_lines("regions.tsv"):
+        found[name] = (set(provinces.split(",")), kind != "backup")
     for word, *_ in list(_data_lines("place_traps.tsv")) + list(_data_lines("not_places.tsv")):
         found.setdefault(word, (set(), False))  # a trap never hides a real division name
     places = {n: Place(frozenset(p), strong) for n, (p, strong) in found.items()}
@@ -230,7 +230,7 @@ def _resolve(mentions: list[_Mention], known: set[str] | None = None) -> list[tu
     for m in mentions:
         if _stands_alone(m):
             out.extend((m, p) for p in sorted(m.place.provinces))
-        elif len(m.place.provinces) > 1 or m.place.strong:
+        elif len(m.place.provinces) > 1 or m.place.strong or m.name in _backup_names():
             candidates = sorted(m.place.provinces & known)
             if len(candidates) == 1:
                 out.append((m, candidates[0]))
@@ -253,7 +253,14 @@ def _stands_alone(m: _Mention) -> bool:
 
 @lru_cache(maxsize=1)
 def _region_names() -> frozenset[str]:
-    return frozenset(name for name, *_ in _data_lines("regions.tsv"))
+    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind != "backup")
+
+
+@lru_cache(maxsize=1)
+def _backup_names() -> frozenset[str]:
+    """Names that stand for a province only where the article names it too: 首都 is 北京 in a
+    story about Beijing, and some other country's capital elsewhere."""
+    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind == "backup")
 
 
 def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, int]:
@@ -420,8 +427,9 @@ class _Layout:
 
 
 def _unit_scores(title: str, text: str) -> dict[str, float]:
-    title_found = _title_provinces(title)
-    resolved = _resolve(_mentions(text, _load()), title_found)
+    mentions = _mentions(text, _load())
+    title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
+    resolved = _resolve(mentions, title_found)
     if not resolved and not title_found:
         return {}
     layout = _Layout(text, resolved)
@@ -483,8 +491,9 @@ def subject_provinces(title: str, body: str, scores: dict[str, float] | None = N
     return sorted(chosen, key=lambda p: (-scores[p], PROVINCES.index(p)))
 
 
-def _title_provinces(title: str) -> set[str]:
-    return {p for m, p in _resolve(_mentions(title, _load())) if not _is_venue(title, m)}
+def _title_provinces(title: str, known: set[str] | None = None) -> set[str]:
+    """The provinces the title names; known: those the body names, which back up 首都 and the like."""
+    return {p for m, p in _resolve(_mentions(title, _load()), known) if not _is_venue(title, m)}
 
 
 _HOME_WORDS = re.compile(r"我省|全省|本省|我市|全市|本市|我区|全区|我州|全州|我县|全县")
