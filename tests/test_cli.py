@@ -119,3 +119,13 @@ def test_serve_answers_on_loopback_with_waitress(indexed_corpus):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_index_unwritable_location_is_one_line_error(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS / "newspaper", corpus)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    r = run("index", corpus, "--index", blocker / "ix")
+    assert r.exit_code != 0
+    assert r.output.startswith("error: ") and "Traceback" not in r.output, r.output

@@ -50,6 +50,8 @@ def index_cmd(corpus_dir: Path, index_dir: Path | None, rebuild: bool, as_json: 
                                progress=_progress_bar() if show_progress else None)
     except index.IndexError_ as exc:
         _fail(str(exc))
+    except OSError as exc:  # disk full, no permission: the run itself could not complete
+        _fail(f"cannot write the index at {settings.index_dir}: {exc.strerror or exc}")
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
