@@ -14,10 +14,18 @@ gives it substance, a place named only as the venue of a meeting (在北京举�
 of a long list counts for little, and a short county name (金寨, 阜平) or a name shared by
 several provinces (朝阳, 鼓楼区, 兴安) only backs up a province the article names otherwise.
 A province is a subject when its weight clears a threshold and is not dwarfed by the main one.
+The clause that says where the subject lies (位于四川省…和云南省…) makes its provinces subjects;
+a document sent to every province (各省、自治区、直辖市人民政府：) is national, so only its title
+names subjects; a name that stands for a province only in context (首都) counts where the
+article names that province too; a person's post (天津中医药大学校长) and a foreign state
+(别尔哥罗德州) name no province.
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
-little inside a bare list, and the title counts most.
+little inside a bare list or a law's name (《证券投资基金法》), and the title counts most. A single
+sentence past the lead of a longer article is a passing mention; a long document (a notice, a
+plan) needs more evidence and a larger share of the strongest industry; talks with a foreign
+leader list fields of cooperation, so their body counts at half.
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
