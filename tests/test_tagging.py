@@ -70,7 +70,7 @@ def test_region_and_industry_values_are_the_facet_values():
     for name, provinces_, kind in (line.split("\t") for line in data_text("regions.tsv").splitlines()
                                     if line and not line.startswith("#")):
         assert set(provinces_.split(",")) <= set(tagging.PROVINCES), name
-        assert kind in ("region", "zone", "landmark", "abbr", "backup"), name
+        assert kind in ("region", "zone", "landmark", "abbr", "backup", "titled"), name
     values = {line.split("\t")[0] for line in data_text("industries.tsv").splitlines()
               if line and not line.startswith("#")}
     assert values - {"-"} == set(tagging.INDUSTRIES)

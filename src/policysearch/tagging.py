@@ -77,6 +77,7 @@ STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 # the top: each province of the clause is a subject.
 _LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，。；！？\n]{0,40}")
 LOCATED_CHARS = 400
+_NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
@@ -168,7 +169,7 @@ def _load() -> _Data:
         provinces.add(province)
         found[name] = (provinces, strong or level in STRONG_LEVELS)
     for name, provinces, kind in _data_lines("regions.tsv"):
-        found[name] = (set(provinces.split(",")), kind != "backup")
+        found[name] = (set(provinces.split(",")), kind not in ("backup", "titled"))
     for word, *_ in list(_data_lines("place_traps.tsv")) + list(_data_lines("not_places.tsv")):
         found.setdefault(word, (set(), False))  # a trap never hides a real division name
     places = {n: Place(frozenset(p), strong) for n, (p, strong) in found.items()}
@@ -261,14 +262,20 @@ def _stands_alone(m: _Mention) -> bool:
 
 @lru_cache(maxsize=1)
 def _region_names() -> frozenset[str]:
-    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind != "backup")
+    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind not in ("backup", "titled"))
 
 
 @lru_cache(maxsize=1)
 def _backup_names() -> frozenset[str]:
     """Names that stand for a province only where the article names it too: 首都 is 北京 in a
     story about Beijing, and some other country's capital elsewhere."""
-    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind == "backup")
+    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind in ("backup", "titled"))
+
+
+@lru_cache(maxsize=1)
+def _titled_names() -> frozenset[str]:
+    """Backup names that count only under a title naming them or their province (首都)."""
+    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind == "titled")
 
 
 def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, int]:
@@ -437,10 +444,15 @@ class _Layout:
 def _unit_scores(title: str, text: str) -> dict[str, float]:
     mentions = _mentions(text, _load())
     title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
+    if not any(name in title for name in _titled_names()):
+        # 首都 in the body alone (秘鲁首都利马, 首都新闻单位) is no story about Beijing; it backs up
+        # a title that names the capital or its province
+        mentions = [m for m in mentions if m.name not in _titled_names() or m.place.provinces & title_found]
     resolved = _resolve(mentions, title_found)
     if not resolved and not title_found:
         return {}
     layout = _Layout(text, resolved)
+    national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
     per_paragraph: dict[tuple[str, int], set[int]] = {}
     for m, province in resolved:
@@ -453,7 +465,7 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
                 ev.score += SENTENCE_WEIGHT * factor
         if factor < 1.0:
             continue
-        if layout.located(m) and not ev.located:
+        if layout.located(m) and not ev.located and not national:
             ev.located = True  # 白鹤滩水电站位于四川省凉山州宁南县和云南省昭通市巧家县境内
             ev.score += PARAGRAPH_TOPIC_WEIGHT
         if m.start < layout.lead_end and not ev.lead and layout.lead_counts:
