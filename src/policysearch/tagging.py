@@ -557,6 +557,8 @@ DIPLOMACY_FACTOR = 0.5
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
+# a figure right after the term (零售总额33153亿元, 产量增长20%): the sentence measures the industry
+_MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区")  # not 全市: 雅典全市停电
@@ -596,6 +598,7 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
             scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight
     in_title = set(scores)
     sentences_of: dict[str, set[int]] = {}
+    figured: set[str] = set()
     spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
     for index, (start, stop) in enumerate(spans):
         sentence = body[start:stop]
@@ -612,21 +615,28 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
         best: dict[str, float] = {}
         for (b, e, entries), listed in zip(hits, beside_comma):
             listed = listed or enumerates
+            measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
+                if measured and weight >= 2:
+                    figured.add(industry)  # 社会消费品零售总额33153亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
         for industry, w in best.items():
             scores[industry] = scores.get(industry, 0.0) + w * factor
             sentences_of.setdefault(industry, set()).add(index)
     for industry, indexes in sentences_of.items():
-        if (industry not in in_title and len(indexes) == 1 and min(indexes) >= INDUSTRY_LEAD_SENTENCES
-                and len(body) >= SINGLE_SENTENCE_MIN_CHARS):
+        if (industry not in in_title and industry not in figured and len(indexes) == 1
+                and min(indexes) >= INDUSTRY_LEAD_SENTENCES and len(body) >= SINGLE_SENTENCE_MIN_CHARS):
             scores[industry] *= SINGLE_SENTENCE_FACTOR
     return scores
 
 
 _LAW_NAME_END = re.compile(r"[^《》]*?(?:法|条例|法典)(?:实施条例|修正案)?[》>〉]")
+
+
+def _strongest_weight(entries: list[tuple[str, float]]) -> float:
+    return max((weight for _, weight in entries), default=0.0)
 
 
 def _in_law_name(sentence: str, pos: int) -> bool:
