@@ -258,8 +258,8 @@ def test_the_capital_is_beijing_only_in_a_story_about_beijing():
 
 
 def test_foreign_news_has_no_industries():
-    body = "暴雪席卷美国中西部地区，数百架航班被取消，多条高速公路封闭，机场一度关闭。"
-    assert industries("美国中西部遭遇暴雪袭击", body) == []
+    body = "强风暴席卷加拿大东部地区，数百架航班被取消，多条高速公路封闭，机场一度关闭。"
+    assert industries("加拿大东部遭遇强风暴袭击", body) == []
 
 
 def test_foreign_news_mentioning_china_further_down_has_no_industries():
