@@ -149,8 +149,7 @@ def test_year_bar_and_date_range_form(page, live_server):
 def test_industry_facet_multi_select(page, live_server):
     page.goto(f"{live_server}/search?q={QUERY}")
     items = page.locator("section[data-facet=industry] a.facet-item")
-    if items.count() < 2:
-        pytest.skip("needs two industries in the facet")
+    assert items.count() >= 2, "needs two industries in the facet"  # the demo corpus has them
     first, second = items.nth(0).get_attribute("data-value"), items.nth(1).get_attribute("data-value")
     items.nth(0).click()
     page.wait_for_url("**industry=*")
