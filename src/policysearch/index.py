@@ -335,7 +335,7 @@ class _WriterLock:
         os.close(self.fd)
 
 
-def _read_json(path: Path, default):
+def read_json(path: Path, default):
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -654,7 +654,7 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
 def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
     current = current_generation(index_dir)
     stamp = analysis.stamp()
-    if current is not None and _read_json(current / STAMP, None) != stamp:
+    if current is not None and read_json(current / STAMP, None) != stamp:
         rebuild = True  # tokens made by another analysis cannot be mixed with ours
     fresh = rebuild or current is None
     if fresh:
@@ -664,7 +664,7 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
         old: dict[str, dict] = {}
     else:
         gen = current
-        old = _read_json(gen / MANIFEST, {}).get("files", {})
+        old = read_json(gen / MANIFEST, {}).get("files", {})
     try:
         summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
         _write_json(gen / MANIFEST, {"files": manifest})

@@ -47,7 +47,7 @@ from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import TimeLimit
 
 from policysearch import analysis, render
-from policysearch.index import (STAMP, TITLE_BOOST, _read_json, current_generation,
+from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
                                 date_key)
 
 MAX_QUERY_CHARS = 300
@@ -565,7 +565,7 @@ class _Handle:
         if gen is None:
             raise IndexUnavailable(f"no index at {index_dir}; build one with "
                                    "`policysearch index CORPUS`")
-        stamp = _read_json(gen / STAMP, None)
+        stamp = read_json(gen / STAMP, None)
         if stamp != analysis.stamp():
             raise IndexUnavailable(f"the index at {index_dir} was built with a different "
                                    f"analysis ({_stamp_text(stamp)}, this program has "
