@@ -129,3 +129,19 @@ def test_index_unwritable_location_is_one_line_error(tmp_path):
     r = run("index", corpus, "--index", blocker / "ix")
     assert r.exit_code != 0
     assert r.output.startswith("error: ") and "Traceback" not in r.output, r.output
+
+
+def test_index_readable_summary_names_failed_partly_read_and_skipped_files(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "export.jsonl").write_text(
+        '{"title": "甲", "text": "正文甲。"}\n{broken\n{"title": "乙", "text": "正文乙。"}\n',
+        encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "notes.docx").write_bytes(b"PK\x03\x04")
+    r = run("index", corpus, "--index", tmp_path / "ix")
+    assert r.exit_code == 0, r.output
+    assert "failed  empty.txt: " in r.output
+    assert "partly  export.jsonl: line 2" in r.output
+    assert "skipped 1 file(s) of unknown type" in r.output
+    assert "2 in the index" in r.output

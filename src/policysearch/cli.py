@@ -82,7 +82,7 @@ def _summary_text(s: dict) -> str:
     lines += [f"  failed  {e['file']}: {e['reason']}" for e in s["errors"]]
     lines += [f"  partly  {p['file']}: {p['problem']}" for p in s.get("problems", [])]
     if s.get("skipped"):
-        lines.append(f"  skipped {len(s["skipped"])} file(s) of unknown type")
+        lines.append(f"  skipped {len(s['skipped'])} file(s) of unknown type")
     lines.append(f"took {s['took_s']:.1f} s")
     return "\n".join(lines)
 
