@@ -73,7 +73,7 @@ MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a 
 # "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
 STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 
-# Where the subject of the article lies (位于四川省凉山州宁南县和云南省昭通市巧家县境内), said near
+# Where the subject of the article lies (位于甲省某州某县和乙省某市某县境内), said near
 # the top: each province of the clause is a subject.
 _LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，。；！？\n]{0,40}")
 LOCATED_CHARS = 400
@@ -298,7 +298,7 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
             gap = text[last.end: m.start]
             if m.start == last.start or gap in _LIST_JOINERS or (gap == "" and m.start == last.end) or (
                     len(gap) <= 16 and ("、" in gap or "；" in gap) and not _SENTENCE_END.search(gap)):
-                # 贵州贵安新区招果洞遗址、浙江宁波余姚井头山遗址: items of one list
+                # 云南澄江某化石点、湖北宜昌某化石群: items of one list
                 run.append((m, province))
                 continue
             close()
@@ -466,7 +466,7 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
         if factor < 1.0:
             continue
         if layout.located(m) and not ev.located and not national:
-            ev.located = True  # 白鹤滩水电站位于四川省凉山州宁南县和云南省昭通市巧家县境内
+            ev.located = True  # 某水电站位于甲省某州某县和乙省某市某县境内
             ev.score += PARAGRAPH_TOPIC_WEIGHT
         if m.start < layout.lead_end and not ev.lead and layout.lead_counts:
             ev.lead = True
@@ -557,7 +557,7 @@ DIPLOMACY_FACTOR = 0.5
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
-# a figure right after the term (零售总额33153亿元, 产量增长20%): the sentence measures the industry
+# a figure right after the term (零售总额12345亿元, 产量增长20%): the sentence measures the industry
 _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
@@ -620,7 +620,7 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
                 if measured and weight >= 2:
-                    figured.add(industry)  # 社会消费品零售总额33153亿元: the figure is the term's own
+                    figured.add(industry)  # 社会消费品零售总额12345亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
         for industry, w in best.items():
             scores[industry] = scores.get(industry, 0.0) + w * factor
