@@ -27,6 +27,7 @@ This relies on private parts of Whoosh 2.7 (pinned <2.8 in pyproject.toml).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import multiprocessing
 import os
@@ -245,6 +246,7 @@ def make_schema() -> fields.Schema:
         province=fields.KEYWORD(), industry=fields.KEYWORD(),
         year=fields.ID(), doc_type=fields.ID(), source=fields.ID(),
         datekey=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        idkey=fields.COLUMN(columns.NumericColumn("Q", default=0)),
         article=fields.STORED(),
     )
 
@@ -261,13 +263,19 @@ def date_key(date: str | None) -> int:
     return year * 10000 + month * 100 + day
 
 
+def id_key(id: str) -> int:
+    """A 64-bit number from the article id: the stable last tie-break of result order, the
+    same whichever shard or segment (docnum) the article landed in."""
+    return int.from_bytes(hashlib.blake2b(id.encode("utf-8"), digest_size=8).digest(), "big")
+
+
 def document(article: Article) -> dict:
     """The Whoosh document for one article: tokens, facets and the stored article."""
     doc = analysis.analyse(article.title, article.body)
     doc.update(
         id=article.id, file=article.file, article=article.to_dict(),
         province=list(article.provinces), industry=list(article.industries),
-        datekey=date_key(article.date),
+        datekey=date_key(article.date), idkey=id_key(article.id),
     )
     for name, value in (("year", article.year), ("doc_type", article.doc_type),
                         ("source", article.source)):
@@ -631,9 +639,11 @@ def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = Fa
 # -- the run ------------------------------------------------------------------------------
 
 def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
-           progress: Callable[[int, int, str], None] | None = None) -> dict:
+           progress: Callable[[int, int, str], None] | None = None,
+           select: Callable[[str], bool] | None = None) -> dict:
     """Bring the index at settings.index_dir up to date with corpus_dir; returns the
-    contract's index summary. Raises IndexError_ subclasses when the run cannot complete."""
+    contract's index summary. Raises IndexError_ subclasses when the run cannot complete.
+    `select(relative path)` keeps only some corpus files (one shard's, see shards.py)."""
     started = time.monotonic()
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -643,7 +653,8 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         with _WriterLock(index_dir):
-            summary = _update_locked(corpus_dir, index_dir, settings, rebuild, progress)
+            summary = _update_locked(corpus_dir, index_dir, settings, rebuild, progress,
+                                     select)
     except OSError as exc:
         raise IndexWriteError(f"cannot write the index at {index_dir}: "
                               f"{exc.strerror or exc}") from exc
@@ -651,7 +662,7 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
     return summary
 
 
-def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
+def _update_locked(corpus_dir, index_dir, settings, rebuild, progress, select) -> dict:
     current = current_generation(index_dir)
     stamp = analysis.stamp()
     if current is not None and read_json(current / STAMP, None) != stamp:
@@ -666,7 +677,7 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
         gen = current
         old = read_json(gen / MANIFEST, {}).get("files", {})
     try:
-        summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
+        summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress, select)
         _write_json(gen / MANIFEST, {"files": manifest})
     except BaseException:
         if fresh:
@@ -678,12 +689,14 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
     return summary
 
 
-def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]:
+def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dict, dict]:
     scan = readers.scan(corpus_dir)
     errors, jobs, unchanged = [], [], {}
     seen = set()
     for path in scan.files:
         rel = Path(path).resolve().relative_to(corpus_dir.resolve()).as_posix()
+        if select is not None and not select(rel):
+            continue
         seen.add(rel)
         try:
             fp = readers.fingerprint(path)

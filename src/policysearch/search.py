@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import math
 import os
 import re
 import threading
@@ -42,9 +43,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
+from whoosh import scoring
 from whoosh.query import TermNotFound
-from whoosh.collectors import FilterCollector, TopCollector
-from whoosh.searching import TimeLimit
+from whoosh.collectors import FilterCollector, ScoredCollector
+from whoosh.searching import Searcher, TimeLimit
 
 from policysearch import analysis, render
 from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
@@ -61,6 +63,9 @@ MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase
 VERIFY_LIMIT = 20000         # see _Planner._verify
 RANK_TERMS = 8               # terms scored for ranking (the rarest)
 RANK_SECONDS = 0.3           # time allowed to rank; documents not scored by then go by date
+SCORE_DIGITS = 9             # scores are compared rounded: summing the same terms in another
+                             # order (one index vs shards) may differ in the last bit
+PLAN_CACHE = 32              # query plans kept per open index (a sharded query asks twice)
 FACETS = ("province", "industry", "year", "doc_type")
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
 KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
@@ -501,15 +506,17 @@ class _Planner:
             return []
         return out
 
-    def ranking_query(self):
-        """The rarest RANK_TERMS terms (by document frequency) ORed: common terms cost the
-        most to score and weigh least in BM25."""
-        unique = list({(t.fieldname, t.text): t for t in self.rank}.values())
-        if len(unique) > RANK_TERMS:
-            unique.sort(key=lambda t: self.reader.doc_frequency(t.fieldname, t.text))
-            unique = [t for t in unique if self.reader.doc_frequency(t.fieldname, t.text)]
-            unique = unique[:RANK_TERMS]
-        return Q.Or(unique) if unique else None
+    def rank_terms(self) -> list[tuple[str, str]]:
+        """(field, text) of every term the ranking query may score, in a stable order."""
+        return list(dict.fromkeys((t.fieldname, t.text) for t in self.rank))
+
+
+def ranking_query(terms: list[tuple[str, str]], df: dict):
+    """The rarest RANK_TERMS `terms` (by the collection's document frequency `df`) ORed:
+    common terms cost the most to score and weigh least in BM25."""
+    if len(terms) > RANK_TERMS:
+        terms = sorted((t for t in terms if df.get(t)), key=lambda t: df[t])[:RANK_TERMS]
+    return Q.Or([Q.Term(f, text) for f, text in terms]) if terms else None
 
 
 def _consecutive(values) -> bool:
@@ -585,6 +592,11 @@ class _Handle:
         self.facet_masks = {f: self._value_masks(f) for f in FACETS}
         self.datekeys = list(reader.column_reader("datekey")) if reader.has_column("datekey") \
             else [0] * self.nbits
+        # ties in score and date go by this key of the article id (docnum for old indexes)
+        self.idkeys = array("Q", reader.column_reader("idkey")) if reader.has_column("idkey") \
+            else array("Q", range(self.nbits))
+        self.scorable = [name for name, f in self.ix.schema.items() if f.scorable]
+        self.plans: OrderedDict = OrderedDict()
         self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
         self._by_date: list[int] | None = None
@@ -676,6 +688,15 @@ def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
     return out
 
 
+def facet_list(fname: str, counts) -> list[dict]:
+    """(value, count) pairs in the facet's display order: years newest first, others by
+    count, then value."""
+    counts = [(v, c) for v, c in counts if c]
+    counts.sort(key=(lambda vc: vc[0]) if fname == "year" else (lambda vc: (-vc[1], vc[0])),
+                reverse=fname == "year")
+    return [{"value": v, "count": c} for v, c in counts]
+
+
 def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str, list]:
     out = {}
     for fname in FACETS:
@@ -685,12 +706,8 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str,
             # each year's count is what choosing that year instead would give
             if other != fname and not (fname == "year" and other == "date"):
                 base &= mask
-        counts = [(value, (base & mask).bit_count())
-                  for value, mask in handle.facet_masks[fname].items()]
-        counts = [(v, c) for v, c in counts if c]
-        counts.sort(key=(lambda vc: vc[0]) if fname == "year" else (lambda vc: (-vc[1], vc[0])),
-                    reverse=fname == "year")
-        out[fname] = [{"value": v, "count": c} for v, c in counts]
+        out[fname] = facet_list(fname, [(value, (base & mask).bit_count())
+                                        for value, mask in handle.facet_masks[fname].items()])
     return out
 
 
@@ -707,45 +724,152 @@ def search(index_dir, request: SearchRequest) -> dict:
     """The contract's search result document for `request` on the index at `index_dir`."""
     started = time.perf_counter()
     handle = _handle(index_dir)
-    with handle.lock:
-        try:
-            return _search(handle, request, started)
-        except SearchError:
-            raise
-        except TimeLimit:
+    with handle.lock, _errors():
+        part = _select(handle, request, _stats(handle, request))
+        first = (request.page - 1) * request.per_page
+        page = [(entry[3], entry[4]) for entry in part["ranked"][first:]]
+        hits = [_hit(handle, d, score, part["terms"]) for d, score in page]
+    return {"query": request.q, "total": part["total"], "page": request.page,
+            "per_page": request.per_page,
+            "took_ms": round((time.perf_counter() - started) * 1000, 1),
+            "hits": hits, "facets": part["facets"]}
+
+
+# The same search in three steps, for an index split into shards (shards.py): collection
+# statistics from every shard, summed; each shard's result set, facet counts and best
+# `page * per_page` documents ranked with the summed statistics; the hits of the merged page.
+
+def collection_stats(index_dir, request: SearchRequest) -> dict:
+    """Step 1: this index's part of the statistics BM25F needs for `request`."""
+    handle = _handle(index_dir)
+    with handle.lock, _errors():
+        return _stats(handle, request)
+
+
+def add_stats(parts: list[dict]) -> dict:
+    """The statistics of the whole collection from those of its shards."""
+    out = {"docs": 0, "lengths": {}, "df": {}}
+    for part in parts:
+        out["docs"] += part["docs"]
+        for key in ("lengths", "df"):
+            for name, n in part[key].items():
+                out[key][name] = out[key].get(name, 0) + n
+    return out
+
+
+def ranked(index_dir, request: SearchRequest, stats: dict) -> dict:
+    """Step 2: total, facet counts and the first `page * per_page` documents of this index,
+    ranked with the collection statistics `stats`; each ranked entry is
+    (order key..., docnum, score) and `generation` names the open index for step 3."""
+    handle = _handle(index_dir)
+    with handle.lock, _errors():
+        part = _select(handle, request, stats)
+        part["generation"] = (handle.gen.name, handle.toc)
+        return part
+
+
+def hits(index_dir, request: SearchRequest, generation, page: list[tuple[int, float]]) -> list:
+    """Step 3: the hits (article, snippet) of `page`, (docnum, score) pairs from step 2."""
+    handle = _handle(index_dir)
+    with handle.lock, _errors():
+        if (handle.gen.name, handle.toc) != tuple(generation):
+            raise IndexUnavailable(f"the index at {index_dir} changed during the query; "
+                                   "please search again")
+        terms = highlight_terms(_plan(handle, request)[0])
+        return [_hit(handle, d, score, terms) for d, score in page]
+
+
+def order_key(entry) -> tuple:
+    """Sort key of a ranked entry: best score, then newest, then the id key."""
+    return (-entry[0], -entry[1], entry[2])
+
+
+class _errors:
+    """Any failure of a search as a SearchError (never a stack trace for a query)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or isinstance(exc, SearchError):
+            return False
+        if isinstance(exc, TimeLimit):
             raise ParamError("q", "查询耗时过长，请写得更具体些") from None
-        except Exception as exc:  # never a stack trace for a query
-            raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
+        raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
-    tree = request.parsed if request.parsed is not None else parse(request.q)
-    planner = _Planner(handle)
-    matched = planner.docset(tree)
-    matched = handle.live if matched is None else matched
+def _plan(handle: _Handle, request: SearchRequest) -> tuple:
+    """(syntax tree, matched bitmask, rank terms) of the query, cached per open index."""
+    plan = handle.plans.get(request.q)
+    if plan is None:
+        tree = request.parsed if request.parsed is not None else parse(request.q)
+        planner = _Planner(handle)
+        matched = planner.docset(tree)
+        plan = (tree, handle.live if matched is None else matched, planner.rank_terms())
+        handle.plans[request.q] = plan
+        if len(handle.plans) > PLAN_CACHE:
+            handle.plans.popitem(last=False)
+    return plan
+
+
+def _stats(handle: _Handle, request: SearchRequest) -> dict:
+    reader = handle.searcher.reader()
+    terms = _plan(handle, request)[2] if request.sort == "relevance" else []
+    return {"docs": reader.doc_count_all(),
+            "lengths": {name: reader.field_length(name) for name in handle.scorable},
+            "df": {t: reader.doc_frequency(*t) for t in terms}}
+
+
+def _select(handle: _Handle, request: SearchRequest, stats: dict) -> dict:
+    tree, matched, terms = _plan(handle, request)
     filters = _filter_masks(handle, request)
     selected = matched
     for mask in filters.values():
         selected &= mask
     total = selected.bit_count()
-    first = (request.page - 1) * request.per_page
-    wanted = first + request.per_page
-    rank = planner.ranking_query() if request.sort == "relevance" else None
-    page = _top(handle, selected, rank, wanted)[first:wanted] if first < total else []
-    terms = highlight_terms(tree)
-    hits = [_hit(handle, d, score, terms) for d, score in page]
-    return {"query": request.q, "total": total, "page": request.page,
-            "per_page": request.per_page,
-            "took_ms": round((time.perf_counter() - started) * 1000, 1),
-            "hits": hits, "facets": _facets(handle, matched, filters)}
+    wanted = request.page * request.per_page
+    rank = ranking_query(terms, stats["df"]) if request.sort == "relevance" else None
+    top = _top(handle, selected, rank, wanted, stats) if wanted - request.per_page < total else []
+    return {"total": total, "ranked": top, "facets": _facets(handle, matched, filters),
+            "terms": highlight_terms(tree)}
+
+
+class _CollectionBM25F(scoring.BM25F):
+    """Whoosh's BM25F with the collection statistics given, not read from this index: the
+    same scores on a shard as on one index holding every shard's documents."""
+
+    def __init__(self, stats: dict):
+        super().__init__()
+        self.stats = stats
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf)
+        if isinstance(scorer, scoring.BM25FScorer):
+            docs = self.stats["docs"]
+            df = self.stats["df"].get((fieldname, text), 0)
+            scorer.idf = math.log(docs / (df + 1)) + 1
+            scorer.avgfl = self.stats["lengths"].get(fieldname, 0) / (docs or 1) or 1
+        return scorer
+
+
+class _AllScores(ScoredCollector):
+    """Every matching document's score. No top-N cut (and so no block skipping): ties at a
+    page boundary are then broken by the stable key, alike on one index and on shards."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.scores: dict[int, float] = {}
+
+    def _collect(self, global_docnum, score):
+        self.scores[global_docnum] = round(score, SCORE_DIGITS)
 
 
 class _RankCollector(FilterCollector):
-    """Top-N by score among the `allow`ed docnums, stopping at `deadline` (Whoosh's own
+    """Scores of the `allow`ed docnums, stopping at `deadline` (Whoosh's own
     TimeLimitCollector bypasses a FilterCollector's filtering, and needs signals or threads)."""
 
-    def __init__(self, allow: set, deadline: float, limit: int):
-        super().__init__(TopCollector(limit=limit), allow=allow)
+    def __init__(self, allow: set, deadline: float):
+        super().__init__(_AllScores(), allow=allow)
         self.deadline = deadline
 
     def collect_matches(self):
@@ -757,25 +881,30 @@ class _RankCollector(FilterCollector):
                 raise TimeLimit
 
 
-def _top(handle: _Handle, selected: int, rank, wanted: int) -> list[tuple[int, float | None]]:
-    """The first `wanted` documents of `selected`: by BM25F score of the ranking query, then
-    (documents it does not score, and every document when sorting by date) newest first."""
+def _top(handle: _Handle, selected: int, rank, wanted: int, stats: dict) -> list[tuple]:
+    """The first `wanted` documents of `selected` as (score, datekey, idkey, docnum, score)
+    in `order_key` order: by BM25F score of the ranking query, then (documents it does not
+    score, and every document when sorting by date) newest first, then by id key."""
     ids = _ids(selected)
-    scored: list[tuple[int, float | None]] = []
+    dates, idkeys = handle.datekeys, handle.idkeys
+    scores: dict[int, float] = {}
     if rank is not None:
-        collector = _RankCollector(set(ids), time.perf_counter() + RANK_SECONDS, wanted)
+        collector = _RankCollector(set(ids), time.perf_counter() + RANK_SECONDS)
+        searcher = Searcher(handle.searcher.reader(), weighting=_CollectionBM25F(stats),
+                            closereader=False, fromindex=handle.ix)
         try:
-            handle.searcher.search_with_collector(rank, collector)
+            searcher.search_with_collector(rank, collector)
         except TimeLimit:
             pass  # rank what was scored in time; the rest follows by date
-        scored = [(hit.docnum, hit.score) for hit in collector.results()]
-    if len(scored) < wanted:
-        keys = handle.datekeys
-        seen = {d for d, _ in scored}
-        rest = heapq.nlargest(wanted - len(scored), (d for d in ids if d not in seen),
-                              key=lambda d: (keys[d], -d))
-        scored += [(d, 0.0 if rank is not None else None) for d in rest]
-    return scored
+        scores = collector.child.scores
+    best = heapq.nsmallest(wanted, scores, key=lambda d: (-scores[d], -dates[d], idkeys[d]))
+    top = [(scores[d], dates[d], idkeys[d], d, scores[d]) for d in best]
+    if len(top) < wanted:
+        zero = 0.0 if rank is not None else None
+        rest = heapq.nsmallest(wanted - len(top), (d for d in ids if d not in scores),
+                               key=lambda d: (-dates[d], idkeys[d]))
+        top += [(0.0, dates[d], idkeys[d], d, zero) for d in rest]
+    return top
 
 
 def warm(index_dir, cache_dir=None) -> None:
