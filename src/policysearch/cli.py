@@ -34,20 +34,37 @@ def main() -> None:
 @index_option
 @click.option("--rebuild", is_flag=True, help="build from scratch (the old index stays usable meanwhile)")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
-def index_cmd(corpus_dir: Path, index_dir: Path | None, rebuild: bool, as_json: bool) -> None:
+@click.option("--shards", type=click.IntRange(1, 256), default=None,
+              help="split the index into N shards by file (default: as before; with "
+                   "--cluster, one per worker)")
+@click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
+              help="build the shards as tasks on this Dask scheduler (e.g. tcp://host:8786); "
+                   "--index must be a directory every worker sees at the same path")
+def index_cmd(corpus_dir: Path, index_dir: Path | None, rebuild: bool, as_json: bool,
+              shards: int | None, cluster_address: str | None) -> None:
     """Index every supported file under CORPUS_DIR; re-runs update only what changed.
 
     Example: policysearch index corpus/
     """
-    from policysearch import index
+    from policysearch import index, shards as sharding
 
     settings = _settings(index_dir=index_dir)
     if not corpus_dir.is_dir():
         _fail(f"no such corpus directory: {corpus_dir}")
     show_progress = sys.stderr.isatty() and not as_json
     try:
-        summary = index.update(corpus_dir, settings, rebuild=rebuild,
-                               progress=_progress_bar() if show_progress else None)
+        if cluster_address:
+            from policysearch import cluster
+            try:
+                summary = cluster.index(corpus_dir, settings, cluster_address, count=shards,
+                                        rebuild=rebuild)
+            except cluster.ClusterUnavailable as exc:
+                _fail(str(exc))
+        elif shards or sharding.layout(settings.index_dir):
+            summary = sharding.build(corpus_dir, settings, count=shards, rebuild=rebuild)
+        else:
+            summary = index.update(corpus_dir, settings, rebuild=rebuild,
+                                   progress=_progress_bar() if show_progress else None)
     except index.IndexError_ as exc:
         _fail(str(exc))
     except OSError as exc:  # disk full, no permission: the run itself could not complete
@@ -142,7 +159,7 @@ def search_cmd(query, index_dir, province, industry, date_from, date_to, sort, p
 
     Example: policysearch search '"新型工业化" 四川' --province 四川 --from 2024
     """
-    from policysearch import analysis, search
+    from policysearch import analysis, shards as search
 
     settings = _settings(index_dir=index_dir)
     analysis.configure(settings.cache_dir)
@@ -173,18 +190,31 @@ def _plain(snippet: str) -> str:
 @index_option
 @click.option("--host", default=None, help=Settings.help("host"))
 @click.option("--port", type=int, default=None, help=Settings.help("port"))
-def serve_cmd(index_dir, host, port) -> None:
+@click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
+              help="search the sharded index through one actor per shard on this Dask "
+                   "scheduler's workers (e.g. tcp://host:8786)")
+def serve_cmd(index_dir, host, port, cluster_address) -> None:
     """Serve the web UI and JSON API (waitress, 127.0.0.1:5000 by default).
 
     Example: policysearch serve --port 8080
     """
     from waitress import serve
 
-    from policysearch import search
+    from policysearch import shards
     from policysearch.web import create_app
 
     settings = _settings(index_dir=index_dir, host=host, port=port)
     app = create_app({"SETTINGS": settings})
-    search.warm(settings.index_dir, settings.cache_dir)   # jieba and the index, before request 1
+    if cluster_address:
+        from policysearch import analysis, cluster
+        analysis.configure(settings.cache_dir)
+        try:
+            cluster.serve_backend(cluster_address, settings.index_dir, settings)
+        except cluster.ClusterUnavailable as exc:
+            _fail(str(exc))
+        except Exception as exc:   # e.g. a shard that cannot be opened on its worker
+            _fail(f"cannot start the shard actors on {cluster_address}: {exc}")
+    else:
+        shards.warm(settings.index_dir, settings.cache_dir)   # jieba and the index, first
     click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
     serve(app, host=settings.host, port=settings.port, threads=8)

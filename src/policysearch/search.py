@@ -829,7 +829,9 @@ def _select(handle: _Handle, request: SearchRequest, stats: dict) -> dict:
     total = selected.bit_count()
     wanted = request.page * request.per_page
     rank = ranking_query(terms, stats["df"]) if request.sort == "relevance" else None
-    top = _top(handle, selected, rank, wanted, stats) if wanted - request.per_page < total else []
+    # a shard ranks its best `wanted` even when it has fewer than the page's first: the
+    # merged page may need them
+    top = _top(handle, selected, rank, wanted, stats) if total else []
     return {"total": total, "ranked": top, "facets": _facets(handle, matched, filters),
             "terms": highlight_terms(tree)}
 
@@ -943,11 +945,19 @@ def related(index_dir, id: str, limit: int = 5) -> list[dict]:
     """Articles sharing the most title words with article `id` (without bodies)."""
     handle = _handle(index_dir)
     with handle.lock:
-        searcher = handle.searcher
-        docnum = searcher.document_number(id=str(id))
+        docnum = handle.searcher.document_number(id=str(id))
         if docnum is None:
             return []
-        article = searcher.stored_fields(docnum)["article"]
+        article = handle.searcher.stored_fields(docnum)["article"]
+    return [r for r in related_article(index_dir, article, limit + 1) if r["id"] != id][:limit]
+
+
+def related_article(index_dir, article: dict, limit: int) -> list[dict]:
+    """Articles of this index sharing the most title words with `article` (without bodies),
+    best first; `article` may come from another index (a shard)."""
+    handle = _handle(index_dir)
+    with handle.lock:
+        searcher = handle.searcher
         title = analysis.normalise(article.get("title") or "")
         words = sorted({w for w in analysis.words(title) if len(w) > 1})[:MAX_TERMS]
         grams = sorted({g for g in analysis.bigrams(title) if len(g) > 1})[:MAX_TERMS]
@@ -956,12 +966,10 @@ def related(index_dir, id: str, limit: int = 5) -> list[dict]:
         # bigrams as well as words: related texts often segment differently
         query = Q.Or([Q.Term(f, w) for w in words for f in ("title_w", "body_w")]
                      + [Q.Term(f, g) for g in grams for f in ("title_b", "body_b")])
-        results = searcher.search(query, limit=limit + 1)
         out = []
-        for hit in results:
-            if hit.docnum != docnum and len(out) < limit:
-                doc = dict(searcher.stored_fields(hit.docnum)["article"])
-                doc.pop("body", None)
-                doc["score"] = round(hit.score, 4)
-                out.append(doc)
+        for hit in searcher.search(query, limit=limit):
+            doc = dict(searcher.stored_fields(hit.docnum)["article"])
+            doc.pop("body", None)
+            doc["score"] = round(hit.score, 4)
+            out.append(doc)
         return out

@@ -32,7 +32,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from policysearch import search as backend
+from policysearch import shards as backend
 from policysearch.settings import Settings
 
 PER_PAGE_DEFAULT = 10

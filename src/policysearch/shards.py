@@ -1,0 +1,285 @@
+"""Shards: an index split into N indexes by file, searched as exactly one.
+
+Layout of a sharded index directory:
+
+    SHARDS         {"count": N, "by": "file"}: the index is sharded, and how
+    shard-00/ …    one ordinary index directory per shard (index.py's layout)
+
+A corpus file goes to shard crc32(its path relative to the corpus) mod N, so all the articles
+of one file, and every later update of that file, land in the same shard; each shard is built
+and updated by index.update, which keeps only its own files.
+
+A query runs on every shard and merges exactly, in search.py's three steps:
+1. each shard reports its part of the collection statistics BM25F needs (documents, field
+   lengths, document frequency of the query's terms), and they are summed;
+2. each shard ranks its own result set with the summed statistics, so a document scores the
+   same as in one index holding every shard, and returns its total, its facet counts and its
+   best page*per_page documents in a total order (score, date, id key);
+3. the merged page's documents are rendered (article, snippet) by the shards holding them.
+Totals and facet counts add up because shards hold disjoint sets of documents.
+
+Where the steps run is the backend's business: `LocalShards` calls them in threads of this
+process; cluster.py calls them on Dask actors. Either way a shard that does not answer makes
+the whole query fail with `ShardsUnavailable` naming it (HTTP 503): never partial results.
+
+This module offers search.py's entry points (search, get_article, related, warm), taking a
+sharded or an ordinary index directory, so the web and command-line layers need not care.
+"""
+from __future__ import annotations
+
+import heapq
+import json
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from itertools import islice
+from pathlib import Path
+from typing import Callable
+
+from policysearch import index, search as single
+from policysearch.search import (IndexUnavailable, ParamError, SearchError,  # noqa: F401
+                                 SearchRequest)                          # (for the web layer)
+from policysearch.settings import Settings
+
+SHARDS = "SHARDS"
+
+
+class ShardsUnavailable(IndexUnavailable):
+    """Some shards did not answer; the query is refused rather than answered in part."""
+
+    def __init__(self, missing: dict[str, str]):
+        self.missing = sorted(missing)
+        details = "; ".join(f"{name}: {why}" for name, why in sorted(missing.items()))
+        super().__init__(f"shards not answering: {', '.join(self.missing)} ({details})")
+
+
+# -- layout and building -------------------------------------------------------------------
+
+def layout(index_dir) -> dict | None:
+    """The SHARDS document of a sharded index, None for an ordinary index."""
+    data = index.read_json(Path(index_dir) / SHARDS, None)
+    return data if isinstance(data, dict) and data.get("count", 0) >= 1 else None
+
+
+def shard_names(count: int) -> list[str]:
+    return [f"shard-{i:02d}" for i in range(count)]
+
+
+def shard_of(rel: str, count: int) -> int:
+    return zlib.crc32(rel.encode("utf-8")) % count
+
+
+def build_shard(corpus_dir: Path, settings: Settings, number: int, count: int,
+                rebuild: bool = False, workers: int | None = None) -> dict:
+    """Build or update shard `number` of `count` at settings.index_dir: read, split, tag,
+    analyse and index the corpus files that belong to it. A cluster runs this as one task."""
+    shard_settings = replace(settings, index_dir=Path(settings.index_dir) / shard_names(count)[number],
+                             workers=workers or settings.workers)
+    return index.update(Path(corpus_dir), shard_settings, rebuild=rebuild,
+                        select=lambda rel: shard_of(rel, count) == number)
+
+
+def build(corpus_dir: Path, settings: Settings, count: int | None = None, rebuild: bool = False,
+          run: Callable[[list[dict]], list[dict]] | None = None) -> dict:
+    """Build or update the sharded index at settings.index_dir from corpus_dir; returns the
+    contract's index summary (the shards' summaries added up). `count` defaults to the
+    existing layout's; a different count re-distributes every file, so it rebuilds.
+    `run(tasks)` runs build_shard for every task's keyword arguments (default: one after
+    another here, each with settings.workers processes)."""
+    started = time.monotonic()
+    index_dir = Path(settings.index_dir)
+    old = layout(index_dir)
+    count = count or (old["count"] if old else 1)
+    if old and old["count"] != count:
+        rebuild = True
+    if not Path(corpus_dir).is_dir():
+        raise index.CorpusMissing(f"no such corpus directory: {corpus_dir}")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    tasks = [dict(corpus_dir=Path(corpus_dir), settings=settings, number=i, count=count,
+                  rebuild=rebuild) for i in range(count)]
+    parts = run(tasks) if run else [build_shard(**task) for task in tasks]
+    _write_layout(index_dir, count)
+    for name in sorted(p.name for p in index_dir.glob("shard-*")):
+        if name not in shard_names(count):   # left over from an earlier shard count
+            _remove_tree(index_dir / name)
+    summary = add_summaries(parts)
+    summary["took_s"] = round(time.monotonic() - started, 3)
+    return summary
+
+
+def _write_layout(index_dir: Path, count: int) -> None:
+    tmp = index_dir / f"{SHARDS}.tmp"
+    tmp.write_text(json.dumps({"count": count, "by": "file"}), "utf-8")
+    tmp.replace(index_dir / SHARDS)
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def add_summaries(parts: list[dict]) -> dict:
+    """One index summary from the shards' (each corpus file was counted by one shard only;
+    skipped files are seen by every shard)."""
+    out = {"files": {}, "articles": {}, "errors": [], "took_s": 0.0}
+    problems, skipped = [], set()
+    for part in parts:
+        for key in ("files", "articles"):
+            for name, n in part[key].items():
+                out[key][name] = out[key].get(name, 0) + n
+        out["errors"] += part["errors"]
+        problems += part.get("problems", [])
+        skipped.update(part.get("skipped", []))
+    out["errors"].sort(key=lambda e: e["file"])
+    if problems:
+        out["problems"] = sorted(problems, key=lambda p: p["file"])
+    if skipped:
+        out["skipped"] = sorted(skipped)
+    return out
+
+
+# -- searching -----------------------------------------------------------------------------
+
+Call = Callable[[str, dict[int, tuple]], dict[int, object]]
+
+
+class ShardedSearch:
+    """The search entry points over shards reached through `call(step, {shard: args})`,
+    which runs search.<step>(shard, *args) on each listed shard and returns {shard: result},
+    or raises ShardsUnavailable."""
+
+    def __init__(self, count: int, call: Call):
+        self.count = count
+        self.call = call
+
+    def _all(self, step: str, *args) -> list:
+        out = self.call(step, {i: args for i in range(self.count)})
+        return [out[i] for i in range(self.count)]
+
+    def search(self, request: SearchRequest) -> dict:
+        started = time.perf_counter()
+        stats = single.add_stats(self._all("collection_stats", request))
+        parts = self._all("ranked", request, stats)
+        first = (request.page - 1) * request.per_page
+        merged = heapq.merge(*([(entry, i) for entry in part["ranked"]]
+                               for i, part in enumerate(parts)),
+                             key=lambda item: single.order_key(item[0]))
+        page = list(islice(merged, first, first + request.per_page))
+        wanted: dict[int, tuple] = {}
+        for entry, i in page:
+            wanted.setdefault(i, (request, parts[i]["generation"], []))[2].append(
+                (entry[3], entry[4]))
+        rendered = {i: iter(hits) for i, hits in self.call("hits", wanted).items()}
+        return {"query": request.q, "total": sum(p["total"] for p in parts),
+                "page": request.page, "per_page": request.per_page,
+                "took_ms": round((time.perf_counter() - started) * 1000, 1),
+                "hits": [next(rendered[i]) for _, i in page],
+                "facets": add_facets([p["facets"] for p in parts])}
+
+    def get_article(self, id: str, q: str | None = None) -> dict | None:
+        return next((a for a in self._all("get_article", id, q) if a is not None), None)
+
+    def related(self, id: str, limit: int = 5) -> list[dict]:
+        """Related articles from every shard, best first (scored per shard: an approximation
+        the exact search does not need to share)."""
+        article = self.get_article(id)
+        if article is None:
+            return []
+        found = [r for part in self._all("related_to", article, limit) for r in part]
+        found.sort(key=lambda r: (-r["score"], r["id"]))
+        return found[:limit]
+
+
+def add_facets(parts: list[dict]) -> dict:
+    """Facet counts of the whole index from the shards' (same value: counts added)."""
+    out = {}
+    for fname in parts[0] if parts else ():
+        counts: dict[str, int] = {}
+        for part in parts:
+            for bucket in part.get(fname, []):
+                counts[bucket["value"]] = counts.get(bucket["value"], 0) + bucket["count"]
+        out[fname] = single.facet_list(fname, counts.items())
+    return out
+
+
+class LocalShards:
+    """`call` for shards on this machine: each step runs on every shard in a thread (each
+    shard has its own open index and lock, so shards answer concurrently)."""
+
+    def __init__(self, index_dir: Path, count: int):
+        self.dirs = [Path(index_dir) / name for name in shard_names(count)]
+        self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="shard")
+
+    def __call__(self, step: str, args: dict[int, tuple]) -> dict[int, object]:
+        function = _STEPS[step]
+        futures = {i: self.pool.submit(function, self.dirs[i], *a) for i, a in args.items()}
+        out, missing = {}, {}
+        for i, future in futures.items():
+            try:
+                out[i] = future.result()
+            except ParamError:
+                raise
+            except IndexUnavailable as exc:
+                missing[self.dirs[i].name] = str(exc)
+        if missing:
+            raise ShardsUnavailable(missing)
+        return out
+
+
+def related_to(index_dir, article: dict, limit: int) -> list[dict]:
+    """Articles of this index related to `article` (which may live in another shard)."""
+    return [r for r in single.related_article(index_dir, article, limit + 1)
+            if r["id"] != article["id"]][:limit]
+
+
+_STEPS = {"collection_stats": single.collection_stats, "ranked": single.ranked,
+          "hits": single.hits, "get_article": single.get_article, "related_to": related_to}
+
+
+# -- the entry points ----------------------------------------------------------------------
+
+_attached: dict[str, ShardedSearch] = {}
+_local: dict[tuple[str, int], ShardedSearch] = {}
+
+
+def attach(index_dir, backend: ShardedSearch) -> None:
+    """Serve `index_dir` through `backend` (cluster.py's actors) from now on."""
+    _attached[str(Path(index_dir).resolve())] = backend
+
+
+def backend(index_dir) -> ShardedSearch | None:
+    """How to search `index_dir`: attached, local shards, or None for an ordinary index."""
+    key = str(Path(index_dir).resolve())
+    if key in _attached:
+        return _attached[key]
+    shape = layout(index_dir)
+    if shape is None:
+        return None
+    count = shape["count"]
+    if (key, count) not in _local:
+        _local[(key, count)] = ShardedSearch(count, LocalShards(Path(key), count))
+    return _local[(key, count)]
+
+
+def search(index_dir, request: SearchRequest) -> dict:
+    sharded = backend(index_dir)
+    return sharded.search(request) if sharded else single.search(index_dir, request)
+
+
+def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
+    sharded = backend(index_dir)
+    return sharded.get_article(id, q) if sharded else single.get_article(index_dir, id, q)
+
+
+def related(index_dir, id: str, limit: int = 5) -> list[dict]:
+    sharded = backend(index_dir)
+    return sharded.related(id, limit) if sharded else single.related(index_dir, id, limit)
+
+
+def warm(index_dir, cache_dir=None) -> None:
+    """search.warm for every shard (or the one index). Never raises."""
+    shape = layout(index_dir)
+    dirs = [Path(index_dir) / n for n in shard_names(shape["count"])] if shape else [index_dir]
+    for d in dirs:
+        single.warm(d, cache_dir)
