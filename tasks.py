@@ -2,7 +2,7 @@
 """Set up and run policysearch with nothing but Python 3.11.
 
     python3 tasks.py run    # venv + install, index corpus/, serve http://127.0.0.1:5000
-    python3 tasks.py test   # venv + install (with test extras and Chromium), run the test suite
+    python3 tasks.py test   # venv + install (with test and cluster extras, Chromium), run the tests
 
 Both create `.venv/` beside this file on first use and reuse it afterwards.
 """
@@ -65,7 +65,7 @@ def run(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    ensure_venv("test")
+    ensure_venv("test,cluster")   # CI runs the cluster tests (a real Dask cluster on loopback)
     ensure_chromium()
     return sh(BIN / "python", "-m", "pytest", *args, check=False)
 

@@ -51,7 +51,7 @@ class ShardsUnavailable(IndexUnavailable):
     def __init__(self, missing: dict[str, str]):
         self.missing = sorted(missing)
         details = "; ".join(f"{name}: {why}" for name, why in sorted(missing.items()))
-        super().__init__(f"shards not answering: {', '.join(self.missing)} ({details})")
+        super().__init__(f"shards not answering: {details}")
 
 
 # -- layout and building -------------------------------------------------------------------

@@ -540,6 +540,10 @@ def _classify(exc: Exception) -> tuple[int, str, str | None]:
     """(status, one-line message for the user, parameter name) for any exception."""
     if isinstance(exc, backend.ParamError):
         return 400, f"参数 {exc.param} 有误：{_reason(exc)}", exc.param
+    if isinstance(exc, backend.ShardsUnavailable):
+        current_app.logger.warning("shards unavailable: %s", exc)
+        return 503, (f"部分索引分片暂时无法应答，为免给出不完整的结果，本次搜索未执行（{exc}）。"
+                     "请稍后重试。"), None
     if isinstance(exc, backend.IndexUnavailable):
         current_app.logger.warning("index unavailable: %s", exc)
         return 503, (f"搜索索引不存在或无法读取（{exc}）。请运行 policysearch index 建立索引，"
