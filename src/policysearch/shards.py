@@ -213,8 +213,13 @@ class LocalShards:
 
     def __call__(self, step: str, args: dict[int, tuple]) -> dict[int, object]:
         function = _STEPS[step]
-        futures = {i: self.pool.submit(function, self.dirs[i], *a) for i, a in args.items()}
+        items = list(args.items())
+        # all shards but the first in the pool, the first in this thread meanwhile (no
+        # thread hand-off at all for one shard)
+        futures = {i: self.pool.submit(function, self.dirs[i], *a) for i, a in items[1:]}
         out, missing = {}, {}
+        for i, a in items[:1]:
+            futures[i] = _Done(function, self.dirs[i], *a)
         for i, future in futures.items():
             try:
                 out[i] = future.result()
@@ -225,6 +230,21 @@ class LocalShards:
         if missing:
             raise ShardsUnavailable(missing)
         return out
+
+
+class _Done:
+    """A call made now, with a future's result() (which raises what the call raised)."""
+
+    def __init__(self, function, *args):
+        try:
+            self.value, self.error = function(*args), None
+        except Exception as exc:
+            self.value, self.error = None, exc
+
+    def result(self):
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def related_to(index_dir, article: dict, limit: int) -> list[dict]:
