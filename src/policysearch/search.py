@@ -14,7 +14,11 @@ Each word becomes
 so a document that contains the text literally is always found, however jieba segments
 either side, while documents that contain it as words score higher; a "quoted phrase" is the
 bigram phrase alone (only literal text), with the words as an optional ranking boost. Title
-fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F.
+fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F, with the
+collection statistics (document count, field lengths, document frequencies) passed in, so
+that a shard ranks as the whole index would (shards.py). Results are in a total order: score,
+then date (newest first), then a hash of the article id (index.id_key), so pages are the same
+whatever the docnums, on one index or merged from shards.
 
 Filters: several values of one facet (province, industry, doc_type) are ORed, different
 facets ANDed, and the date range keeps articles whose date (at its own precision) lies in it.
