@@ -14,7 +14,9 @@ largest worker) and of the serving process, p50/p95 over the query set.
 At the first size it also measures the shards: the fan-out overhead (the same index searched
 directly and as a one-shard sharded index, which runs shards.py's three steps and merge;
 queries interleaved, per-query p50 difference), a two-shard build of the same corpus, and
-queries per second with 1 and 2 shards (client threads searching for a fixed time).
+queries per second with 1 and 2 shards (client threads searching for a fixed time); with
+--cluster also the two shards served by actors on a Dask scheduler and two workers started
+here on loopback (needs the extra policysearch[cluster]).
 Each phase runs in its own child process, so peak memory (ru_maxrss) is per phase.
 """
 from __future__ import annotations
@@ -103,6 +105,40 @@ def phase_fanout(index_dir: Path, cache: Path) -> dict:
     return out
 
 
+def phase_cluster(index_dir: Path, cache: Path, seconds: str, threads: str) -> dict:
+    """p50 per query and QPS of the sharded index served by Dask actors on two local
+    workers (`dask scheduler` and `dask worker` subprocesses, stopped at the end)."""
+    from policysearch import analysis, cluster, shards, search
+
+    analysis.configure(cache)
+    port = 18786 + os.getpid() % 1000
+    address = f"tcp://127.0.0.1:{port}"
+    dask = Path(sys.executable).parent / "dask"
+    procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port",
+                               str(port), "--no-dashboard"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())]
+    try:
+        time.sleep(3)
+        procs += [subprocess.Popen([str(dask), "worker", address, "--nthreads", "1",
+                                    "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   cwd=tempfile.gettempdir()) for _ in range(2)]
+        client = cluster.connect(address)
+        client.wait_for_workers(2, timeout=120)
+        client.close()
+        backend = cluster.serve_backend(address, index_dir, _settings(index_dir, cache))
+        out = {}
+        for label, request in _requests():
+            out[label] = _timings(lambda: shards.search(index_dir, request))
+        out["_qps"] = phase_qps(index_dir, cache, seconds, threads)
+        backend.call.client.close()
+        return out
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
 def phase_qps(index_dir: Path, cache: Path, seconds: str, threads: str) -> dict:
     from policysearch import analysis, shards
 
@@ -129,7 +165,8 @@ def phase_qps(index_dir: Path, cache: Path, seconds: str, threads: str) -> dict:
     return {"qps": sum(done) / (time.perf_counter() - t), "queries": sum(done)}
 
 
-PHASES = {"build": phase_build, "query": phase_query, "fanout": phase_fanout, "qps": phase_qps}
+PHASES = {"build": phase_build, "query": phase_query, "fanout": phase_fanout, "qps": phase_qps,
+          "cluster": phase_cluster}
 
 
 def run_phase(name: str, *args) -> dict:
@@ -168,7 +205,8 @@ def report_curve(rows: list[tuple[int, dict, dict]]) -> None:
         print(f"  {label:18}{cells}")
 
 
-def report_shards(fan: dict, build2: dict, build1: dict, qps: dict) -> None:
+def report_shards(fan: dict, build2: dict, build1: dict, qps: dict, dask: dict | None,
+                  query1: dict) -> None:
     diffs = sorted(v["sharded"] - v["direct"] for v in fan.values())
     print("\nfan-out overhead (same index, direct vs as a 1-shard sharded index), p50 per query:")
     for label, v in fan.items():
@@ -179,6 +217,12 @@ def report_shards(fan: dict, build2: dict, build1: dict, qps: dict) -> None:
           f"the 1-index build), {build2['size_bytes'] / 2**20:.0f} MB")
     for name, v in qps.items():
         print(f"queries per second, {name}: {v['qps']:.1f} ({v['queries']} queries)")
+    if dask:
+        p50, p95 = _over_set(dask)
+        one50, one95 = _over_set(query1)
+        print(f"2 shards on Dask actors (2 workers on loopback): p50 {p50:.1f} ms, p95 "
+              f"{p95:.1f} ms over the set (1 index in-process: {one50:.1f} / {one95:.1f}); "
+              f"{dask['_qps']['qps']:.1f} queries per second")
 
 
 def main() -> None:
@@ -189,6 +233,7 @@ def main() -> None:
     ap.add_argument("--qps-seconds", type=float, default=20)
     ap.add_argument("--threads", type=int, default=2, help="client threads for QPS")
     ap.add_argument("--no-shards", action="store_true", help="only the curve")
+    ap.add_argument("--cluster", action="store_true", help="also serve 2 shards from Dask")
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     opts = ap.parse_args()
@@ -212,7 +257,9 @@ def main() -> None:
                    run_phase("qps", index_dir, cache, opts.qps_seconds, opts.threads),
                    f"2 shards (threads in one process), {opts.threads} client threads":
                    run_phase("qps", two, cache, opts.qps_seconds, opts.threads)}
-            shard_figures = (fan, build2, build, qps)
+            dask = run_phase("cluster", two, cache, opts.qps_seconds, opts.threads) \
+                if opts.cluster else None
+            shard_figures = (fan, build2, build, qps, dask, rows[0][2])
     print(f"\nmachine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     report_curve(rows)
     if shard_figures:
