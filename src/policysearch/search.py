@@ -61,6 +61,8 @@ MAX_TERMS = 24
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 TERM_MASK_CACHE = 1024       # per-term bitmasks kept per open index (~9 KB each at 75k docs)
+TERM_MASK_CACHE_MB = 64      # ... but no more than this: a bitmask grows with the index
+                             # (125 KB at 1M docs), so a fixed count would not bound memory
 PREFIX_EXPANSION = 48        # bigrams tried for one-character words, per query
 MAX_WORDS_SHORTCUT = 12      # a longer text is matched literally only (bounded work)
 MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase check
@@ -601,6 +603,8 @@ class _Handle:
             else array("Q", range(self.nbits))
         self.scorable = [name for name, f in self.ix.schema.items() if f.scorable]
         self.plans: OrderedDict = OrderedDict()
+        self.cache_size = max(64, min(TERM_MASK_CACHE,
+                                      TERM_MASK_CACHE_MB * 8 * 2**20 // max(self.nbits, 1)))
         self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
         self._by_date: list[int] | None = None
@@ -615,7 +619,7 @@ class _Handle:
             except TermNotFound:
                 mask = 0
             self._term_masks[key] = mask
-            if len(self._term_masks) > TERM_MASK_CACHE:
+            if len(self._term_masks) > self.cache_size:
                 self._term_masks.popitem(last=False)
         else:
             self._term_masks.move_to_end(key)
