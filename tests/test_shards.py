@@ -124,3 +124,28 @@ def test_reindexing_a_sharded_index_updates_only_what_changed(indexed_corpus, tm
     assert again["files"]["deleted"] == 1 and again["files"]["added"] == 0
     assert again["files"]["unchanged"] == first["files"]["added"] - 1
     assert again["articles"]["total"] == first["articles"]["total"] - again["articles"]["deleted"]
+
+
+def test_cli_updates_and_searches_a_sharded_index(indexed_corpus, sharded):
+    """`index` without --shards keeps the layout; `search` needs no option either."""
+    import json
+
+    from click.testing import CliRunner
+
+    from policysearch.cli import main
+
+    corpus, _, single_summary = indexed_corpus
+    settings, _ = sharded
+    env = {"POLICYSEARCH_CACHE": str(settings.cache_dir), "POLICYSEARCH_WORKERS": "1"}
+    out = CliRunner().invoke(main, ["index", str(corpus), "--index", str(settings.index_dir),
+                                    "--json"], env=env, catch_exceptions=False)
+    assert out.exit_code == 0, out.output
+    summary = json.loads(out.output)
+    assert summary["files"]["unchanged"] == single_summary["files"]["added"]
+    assert summary["articles"]["total"] == single_summary["articles"]["total"]
+    assert shards.layout(settings.index_dir)["count"] == 3
+    out = CliRunner().invoke(main, ["search", "经济", "--index", str(settings.index_dir),
+                                    "--json"], env=env, catch_exceptions=False)
+    result = json.loads(out.output)
+    expected = shards.search(settings.index_dir, _request(dict(q="经济")))
+    assert _comparable(result) == _comparable(expected) and result["total"] > 0

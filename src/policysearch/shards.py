@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import shutil
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -102,7 +103,7 @@ def build(corpus_dir: Path, settings: Settings, count: int | None = None, rebuil
     _write_layout(index_dir, count)
     for name in sorted(p.name for p in index_dir.glob("shard-*")):
         if name not in shard_names(count):   # left over from an earlier shard count
-            _remove_tree(index_dir / name)
+            shutil.rmtree(index_dir / name, ignore_errors=True)
     summary = add_summaries(parts)
     summary["took_s"] = round(time.monotonic() - started, 3)
     return summary
@@ -112,11 +113,6 @@ def _write_layout(index_dir: Path, count: int) -> None:
     tmp = index_dir / f"{SHARDS}.tmp"
     tmp.write_text(json.dumps({"count": count, "by": "file"}), "utf-8")
     tmp.replace(index_dir / SHARDS)
-
-
-def _remove_tree(path: Path) -> None:
-    import shutil
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def add_summaries(parts: list[dict]) -> dict:
