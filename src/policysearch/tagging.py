@@ -68,6 +68,9 @@ SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
+SURVEY_MIN = 3              # places each given a sentence of its own that make a survey of regions
+OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
+OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
 
 # Levels of places.tsv whose names stand on their own; "county-short" (金寨) and
 # "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
@@ -85,7 +88,9 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|主持|揭晓|颁奖|启动|发布)|^期间")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布)|^期间")
+# 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
+_SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
 # tells a career (曾任, 历任, 原总经理): neither makes the place a subject.
 _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生于|籍贯|"
@@ -199,6 +204,7 @@ class _Evidence:
     paragraphs: set[int] = field(default_factory=set)
     lead: bool = False
     located: bool = False
+    own: bool = False       # the topic of a full sentence of its own (see _Layout.own_sentence)
 
 
 def _strip_dateline(text: str) -> str:
@@ -217,7 +223,7 @@ def _mentions(text: str, data: _Data) -> list[_Mention]:
         place = data.places[name]
         if not place.provinces:
             continue  # a trap: 孙中山, 长安汽车, 三明治
-        if _NOT_A_PLACE_AFTER.match(text[end: end + 6]):
+        if _NOT_A_PLACE_AFTER.match(text[end: end + 6]) and not _SESSION_DELEGATION.match(text, end):
             continue  # 福建社团, 宁夏代表团, 北京队, 宁波舰: a body of people or a ship
         if _PERSON_TITLE_AFTER.match(text, end):
             continue  # 天津中医药大学校长张伯礼: a person's post, not what happens in Tianjin
@@ -377,23 +383,55 @@ def _is_item_head(line: str, following: str) -> bool:
 
 
 def province_scores(title: str, body: str) -> dict[str, float]:
-    """Weight of each province as a subject of the article: the best over its items for a
+    """Weight of each province named as a place in the article: the best over its items for a
     round-up, else over the whole article (see the module docstring)."""
+    return _provinces(title, body)[0]
+
+
+def _provinces(title: str, body: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(weight of every province named, weight of the subject provinces). Each item of a
+    round-up is judged on its own: a province is a subject of the item whose strongest
+    province does not dwarf it, or of a survey of several regions that gives it a sentence."""
     title, text = title.translate(_SIMPLIFIED), _strip_dateline(body.translate(_SIMPLIFIED))
     units = _units(title, text)
     scores: dict[str, float] = {}
+    subjects: dict[str, float] = {}
     for unit_title, start, end in units:
-        for province, score in _unit_scores(unit_title, text[start:end]).items():
+        unit = _unit_scores(unit_title, text[start:end])
+        for province, score in unit.scores.items():
             scores[province] = max(scores.get(province, 0.0), score)
+        for province, score in unit.subjects().items():
+            subjects[province] = max(subjects.get(province, 0.0), score)
     if units[0][0] != title:  # items all under their own heads: the page title still counts
         for province in _title_provinces(title):
             scores[province] = scores.get(province, 0.0) + TITLE_WEIGHT
+            subjects[province] = subjects.get(province, 0.0) + TITLE_WEIGHT
     if _NATIONAL_ADDRESSEE.search(text[:NATIONAL_ADDRESSEE_CHARS]):
         # a document sent to every province (国务院关于…的通知) is national: the places its measures
         # name (适用范围：浙江自贸试验区, 借鉴北京市经验) are examples; only its title names a subject
         in_title = _title_provinces(title)
-        scores = {p: s for p, s in scores.items() if p in in_title}
-    return scores
+        subjects = {p: s for p, s in subjects.items() if p in in_title}
+    return scores, subjects
+
+
+@dataclass
+class _UnitScores:
+    """The evidence of one unit (an article, or one item of a round-up)."""
+    scores: dict[str, float]
+    surveyed: set[str]          # given a sentence of their own in a survey of several regions
+    title_found: set[str]
+
+    def subjects(self) -> dict[str, float]:
+        if not self.scores:
+            return {}
+        top = max(self.scores.values())
+        chosen = {p: s for p, s in self.scores.items()
+                  if p in self.surveyed or (s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top)}
+        if len(chosen) >= MANY_PROVINCES and not self.surveyed:
+            # many places, none with a sentence of its own: a list of people or sites from all
+            # over (典型经验做法, 最美乡村教师名单): only the title names subjects
+            chosen = {p: s for p, s in chosen.items() if p in self.title_found}
+        return chosen
 
 
 class _Layout:
@@ -406,6 +444,11 @@ class _Layout:
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
         self.paragraph_of = _position_index(self.paragraph_starts)
         self.lead_end = _lead_end(text)
+        self.full_spans = _sentence_spans(text, _FULL_STOP)
+        self.full_sentence_of = _position_index([s for s, _ in self.full_spans])
+        self.sentence_provinces: dict[int, set[str]] = {}
+        for m, province in resolved:
+            self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
         self.list_size = _list_sizes(text, resolved)
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
@@ -431,6 +474,18 @@ class _Layout:
         """Named near the top where the article says where its subject lies (位于, 地处)."""
         return any(start <= m.start < end for start, end in self.location_clauses)
 
+    def own_sentence(self, m: _Mention, province: str) -> bool:
+        """The place is the topic of a full sentence of its own: named near its start and the
+        only province in it (黑龙江绥芬河市启动全民核酸检测…; 在天津，…). A clause of a montage
+        (在河南开封，游客…；在湖南长沙，…) shares its sentence with the others."""
+        k = self.full_sentence_of(m.start)
+        start, end = self.full_spans[k]
+        opening = self.text[start:m.start].lstrip()
+        topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…
+            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.endswith("，"))
+        return (topical and self.sentence_provinces.get(k) == {province}
+                and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
+
     def owns_paragraph(self, m: _Mention, province: str, para: int, sentences: set[int]) -> bool:
         """A paragraph is the place's own when it opens on it (or returns to it) and names no
         other province: a paragraph naming several is a montage of places."""
@@ -441,7 +496,7 @@ class _Layout:
                 and (opens or len(sentences) >= 2))
 
 
-def _unit_scores(title: str, text: str) -> dict[str, float]:
+def _unit_scores(title: str, text: str) -> _UnitScores:
     mentions = _mentions(text, _load())
     title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
     if not any(name in title for name in _titled_names()):
@@ -450,7 +505,7 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
         mentions = [m for m in mentions if m.name not in _titled_names() or m.place.provinces & title_found]
     resolved = _resolve(mentions, title_found)
     if not resolved and not title_found:
-        return {}
+        return _UnitScores({}, set(), title_found)
     layout = _Layout(text, resolved)
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
@@ -465,6 +520,7 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
                 ev.score += SENTENCE_WEIGHT * factor
         if factor < 1.0:
             continue
+        ev.own = ev.own or layout.own_sentence(m, province)
         if layout.located(m) and not ev.located and not national:
             ev.located = True  # 某水电站位于甲省某州某县和乙省某市某县境内
             ev.score += PARAGRAPH_TOPIC_WEIGHT
@@ -478,10 +534,13 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
             ev.paragraphs.add(para)
             if len(ev.paragraphs) <= MAX_PARAGRAPHS:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
-    if sum(ev.score >= SUBJECT_THRESHOLD for ev in evidence.values()) >= MANY_PROVINCES:
-        # a national round-up (典型经验做法, 各地…) names many places: only its title counts
-        return {p: evidence[p].score for p in title_found}
-    return {p: ev.score for p, ev in evidence.items()}
+    scores = {p: ev.score for p, ev in evidence.items()}
+    own = {p for p, ev in evidence.items() if ev.own}
+    if national or _ROUNDUP_TITLE.search(title) or len(own) >= SURVEY_MIN:
+        # a survey of several regions (各地…, 多地…, or three places each the topic of a sentence
+        # of its own): every place it gives a sentence of its own is a subject
+        return _UnitScores(scores, own, title_found)
+    return _UnitScores(scores, set(), title_found)
 
 
 def _position_index(starts: list[int]):
@@ -496,19 +555,13 @@ def _paragraph_length(text: str, start: int) -> int:
     return (len(text) if end < 0 else end) - start
 
 
-def subject_provinces(title: str, body: str, scores: dict[str, float] | None = None) -> list[str]:
+def subject_provinces(title: str, body: str) -> list[str]:
     """The subject provinces, most salient first."""
-    if scores is None:
-        scores = province_scores(title, body)
-    if not scores:
-        return []
-    top = max(scores.values())
-    chosen = [p for p, s in scores.items() if s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top]
-    if len(chosen) >= MANY_PROVINCES and not _ROUNDUP_TITLE.search(title):
-        # a list of people or places from all over (最美乡村教师名单): only the title counts
-        in_title = _title_provinces(title)
-        chosen = [p for p in chosen if p in in_title]
-    return sorted(chosen, key=lambda p: (-scores[p], PROVINCES.index(p)))
+    return _ranked(_provinces(title, body)[1])
+
+
+def _ranked(subjects: dict[str, float]) -> list[str]:
+    return sorted(subjects, key=lambda p: (-subjects[p], PROVINCES.index(p)))
 
 
 def _title_provinces(title: str, known: set[str] | None = None) -> set[str]:
@@ -714,8 +767,8 @@ def tag(article: Article) -> None:
     """Set provinces and industries and complete the date of one article, in place."""
     title = (article.title or "").translate(_SIMPLIFIED)
     body = (article.body or "").translate(_SIMPLIFIED)
-    scores = province_scores(title, body)
-    found = subject_provinces(title, body, scores)
+    scores, subjects = _provinces(title, body)
+    found = _ranked(subjects)
     if article.provinces:
         # provinces from the file's metadata stand; only a province in the title is added
         in_title = _title_provinces(title)
