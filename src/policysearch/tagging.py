@@ -605,8 +605,14 @@ SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 c
 LONG_TEXT = 2000
 LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT characters
 
-_DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书")
-DIPLOMACY_FACTOR = 0.5
+# Stories whose field is not an industry: diplomacy (talks list the fields of cooperation), police,
+# courts and the military, honours and lives of people. Their industry terms count at half
+# unless the title names the industry: such a story reports an industry's activity only rarely.
+_OTHER_FIELD_TITLE = re.compile(
+    r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|"
+    r"公安|警方|警察|民警|法院|检察|审判|庭审|判处|犯罪|诈骗|维和|官兵|解放军|武警|国防部|"
+    r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
+OTHER_FIELD_FACTOR = 0.5
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
@@ -635,11 +641,11 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
     if units[0][0] != title:
         for industry, score in _unit_industry_scores(title, "", data).items():
             scores[industry] = scores.get(industry, 0.0) + score
-    if len(units) == 1 and _DIPLOMACY_TITLE.search(title):
-        # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…):
-        # diplomacy, not industry news, unless the title names the industry
+    if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
+        # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a
+        # police story names what was seized: not industry news, unless the title names it
         in_title = _unit_industry_scores(title, "", data)
-        scores = {i: in_title.get(i, 0.0) + DIPLOMACY_FACTOR * (s - in_title.get(i, 0.0))
+        scores = {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0))
                   for i, s in scores.items()}
     return scores
 
