@@ -536,9 +536,10 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
-    if national or _ROUNDUP_TITLE.search(title) or len(own) >= SURVEY_MIN:
-        # a survey of several regions (各地…, 多地…, or three places each the topic of a sentence
-        # of its own): every place it gives a sentence of its own is a subject
+    if national or _ROUNDUP_TITLE.search(title) or (len(own) >= SURVEY_MIN and not title_found):
+        # a survey of several regions (各地…, 多地…, or under a title naming no place, three
+        # places each the topic of a sentence of its own): every place it gives a sentence of
+        # its own is a subject. Under a title naming a place, the others are its background.
         return _UnitScores(scores, own, title_found)
     return _UnitScores(scores, set(), title_found)
 
