@@ -589,11 +589,13 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 
 # --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole)
 INDUSTRY_TITLE_WEIGHT = 1.5   # times the term's weight
-INDUSTRY_THRESHOLD = 3.0      # one sentence with a strong term and a figure reaches it
+INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
 WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
+EXTRA_TERM_SHARE = 0.1       # each further term of the industry in the sentence adds this share
+WEAK_ONLY_FACTOR = 0.8        # ... and an industry named by such terms only, less again
 LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them
 # A long document (a State Council notice, a plan, a law) touches many industries in passing:
 # past LONG_TEXT characters the bar rises with the square root of the length, and an industry
@@ -659,6 +661,7 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     in_title = set(scores)
     sentences_of: dict[str, set[int]] = {}
     figured: set[str] = set()
+    strong = set(in_title)  # named somewhere by a term that stands alone (weight 2), not in a list
     spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
     for index, (start, stop) in enumerate(spans):
         sentence = body[start:stop]
@@ -673,22 +676,32 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
         enumerates = len(_ENUMERATION.findall(sentence)) >= 2 and len(
             {i for _, _, entries in hits for i, _ in entries}) >= LIST_SENTENCE_INDUSTRIES
         best: dict[str, float] = {}
+        named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
         for (b, e, entries), listed in zip(hits, beside_comma):
             listed = listed or enumerates
             measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
+                if not listed:
+                    named.setdefault(industry, set()).add(sentence[b:e])
+                if weight >= 2 and not listed:
+                    strong.add(industry)
                 if measured and weight >= 2:
                     figured.add(industry)  # 社会消费品零售总额12345亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
         for industry, w in best.items():
+            # 输送天然气和清洁能源: a sentence naming the industry twice over is about it
+            w *= 1 + EXTRA_TERM_SHARE * min(len(named.get(industry, ())) - 1, 2) if named.get(industry) else 1
             scores[industry] = scores.get(industry, 0.0) + w * factor
             sentences_of.setdefault(industry, set()).add(index)
     for industry, indexes in sentences_of.items():
         if (industry not in in_title and industry not in figured and len(indexes) == 1
                 and min(indexes) >= INDUSTRY_LEAD_SENTENCES and len(body) >= SINGLE_SENTENCE_MIN_CHARS):
             scores[industry] *= SINGLE_SENTENCE_FACTOR
+    for industry in scores.keys() - strong:
+        # 互联网, 工业, 游客 alone, however often: words of every field, not an industry's news
+        scores[industry] *= WEAK_ONLY_FACTOR
     return scores
 
 
