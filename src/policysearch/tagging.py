@@ -68,6 +68,8 @@ SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
+GLOBAL_RELATIVE = 1
+EXAMPLES_MIN = 2
 SURVEY_MIN = 3              # places each given a sentence of its own that make a survey of regions
 OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
 OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
@@ -86,17 +88,19 @@ NATIONAL_ADDRESSEE_CHARS = 200
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
+_EXAMPLES_AFTER = re.compile(r"[^，。；、]{0,6}?等(?:地|省|多地|城市|市|区)")
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布)|^期间")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
 # tells a career (曾任, 历任, 原总经理): neither makes the place a subject.
 _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生于|籍贯|"
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
-_VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)$")
-_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离)$")
+_VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
+# a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|开往|飞往|发往|驶往|运往|销往|开通至|直达)$")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
@@ -295,6 +299,8 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
         counted = _COUNTED_LIST.search(text[run[-1][0].end: run[-1][0].end + 16])
         if counted:  # 天津、吉林、西藏等19个省区市: examples from a longer list
             n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_LIST_MIN)
+        elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
+            n = max(n, LEAD_LIST_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
         for m, _ in run:
             sizes[m.start] = max(sizes.get(m.start, 0), n)
 
@@ -321,9 +327,9 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return False  # 四川省委召开 ...: the province acts
     if _EVENT_AFTER.match(after):
         return True
-    before = text[max(0, m.start - 2): m.start]
+    before = text[max(0, m.start - 4): m.start]
     if _LEAVING_BEFORE.search(before):
-        return True  # 乘包机离开北京, 途经上海: a point on someone's way
+        return True  # 乘包机离开北京, 途经上海, 开往广州: a point on someone's way
     return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
 
 
@@ -396,12 +402,17 @@ def _provinces(title: str, body: str) -> tuple[dict[str, float], dict[str, float
     units = _units(title, text)
     scores: dict[str, float] = {}
     subjects: dict[str, float] = {}
+    surveyed: set[str] = set()
     for unit_title, start, end in units:
         unit = _unit_scores(unit_title, text[start:end])
         for province, score in unit.scores.items():
             scores[province] = max(scores.get(province, 0.0), score)
         for province, score in unit.subjects().items():
             subjects[province] = max(subjects.get(province, 0.0), score)
+        surveyed |= unit.surveyed
+    if GLOBAL_RELATIVE and subjects:
+        top = max(subjects.values())
+        subjects = {p: s for p, s in subjects.items() if p in surveyed or s >= RELATIVE_THRESHOLD * top}
     if units[0][0] != title:  # items all under their own heads: the page title still counts
         for province in _title_provinces(title):
             scores[province] = scores.get(province, 0.0) + TITLE_WEIGHT
