@@ -18,21 +18,42 @@ The clause that says where the subject lies (位于四川省…和云南省…) 
 a document sent to every province (各省、自治区、直辖市人民政府：) is national, so only its title
 names subjects; a name that stands for a province only in context (首都) counts where the
 article names that province too; a person's post (天津中医药大学校长) and a foreign state
-(别尔哥罗德州) name no province.
+(别尔哥罗德州) name no province. A provincial delegation at the national sessions
+(参加内蒙古代表团审议) names its province, and Beijing where it sits is a venue.
+
+Round-ups and surveys (../shared/dev/LABELS.md, "Round-ups"): a 快讯 page is read item by
+item, each item judged on its own under its headline. A survey of several regions (a title or
+headline with 各地, 多地, 全国 or 我国, or, under a title naming no place, three places each the
+topic of a sentence of its own) makes a subject of every place it gives a full sentence of its
+own: the sentence names it near its start and no other province (黑龙江绥芬河市启动全民核酸检测…;
+在天津，…). A bare list (北京、上海、广东等地) says nothing about each and makes none.
+
+Where LABELS.md is silent, these choices were made (and are what the rules do):
+- a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
+  sentence of its own; a full sentence is;
+- a list closed by 等 (湖北、安徽等地) gives examples, even in the lead; a short list without it
+  that opens an article or item with an event (湖北、安徽、河南出现强降雨) names its subjects;
+- under a title naming a province, other places given a sentence each are its background;
+- the far end of a route (开通至广州的航线, 发往欧洲) and the place of a signing
+  (在北京签署) are not subjects; a landmark spanning provinces (秦岭) counts for each of them.
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
 little inside a bare list or a law's name (《证券投资基金法》), and the title counts most. A single
 sentence past the lead of a longer article is a passing mention; a long document (a notice, a
-plan) needs more evidence and a larger share of the strongest industry; talks with a foreign
-leader list fields of cooperation, so their body counts at half.
+plan) needs more evidence and a larger share of the strongest industry. One sentence with one
+strong term and a figure is not yet enough: the term in the title, its own figure (产量增长20%),
+a second term of the industry or a second sentence is. A word of every field (互联网, 工业,
+游客) never makes an industry alone, and using a tool (运用大数据) or naming a ministry, a
+social-insurance fund or 农民工 says nothing of one. Stories whose field is not an industry
+(talks with a foreign leader, police, courts, the military, honours) count their body at half
+unless the title names the industry.
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
 never a target year (到2026年, 2024—2026年); a month and day complete the year the reader
 already had, and no year is ever guessed.
 
-Round-ups (联播快讯, 简讯) are read item by item: each item's headline is its title.
 Text is read in simplified script with ASCII digits and letters (廣東, ５Ｇ), as are the
 data files, so either script matches.
 """
@@ -599,7 +620,7 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
               "新材料 生物医药 消费品 农业 节能环保 交通物流 金融 建筑房地产 文化旅游 商贸").split()
 
 # --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole)
-INDUSTRY_TITLE_WEIGHT = 1.5   # times the term's weight
+INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
