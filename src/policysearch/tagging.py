@@ -654,7 +654,7 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|�
 # a figure right after the term (零售总额12345亿元, 产量增长20%): the sentence measures the industry
 _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
-_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
+_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区")  # not 全市: 雅典全市停电
 
 
