@@ -109,7 +109,8 @@ NATIONAL_ADDRESSEE_CHARS = 200
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
-_EXAMPLES_AFTER = re.compile(r"[^，。；、]{0,6}?等(?:地|省|多地|城市|市|区)")
+_POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
+_EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
 _VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
@@ -513,6 +514,8 @@ class _Layout:
         k = self.full_sentence_of(m.start)
         start, end = self.full_spans[k]
         opening = self.text[start:m.start].lstrip()
+        if _POST_AFTER.match(self.text, m.end):
+            return False  # 广西某县委书记作了发言: a person's post, not the place's own news
         topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…
             len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.endswith("，"))
         return (topical and self.sentence_provinces.get(k) == {province}
