@@ -169,11 +169,15 @@ def _data_lines(name: str):
 
 class _Scanner:
     """Finds the words of a fixed vocabulary in a text, longest first at each position, left to
-    right without overlaps. A dict probe per position whose character starts some word: with
+    right without overlaps. One set probe of the two characters at each position (every word has
+    at least two), and only where some word starts with them a probe per word length: with
     thousands of names this is several times faster than one big regex alternation."""
 
     def __init__(self, words) -> None:
         self.words = frozenset(words)
+        if any(len(word) < 2 for word in self.words):
+            raise ValueError("a vocabulary word of one character would match everywhere")
+        self.pairs = frozenset(word[:2] for word in self.words)
         lengths: dict[str, set[int]] = {}
         for word in self.words:
             lengths.setdefault(word[0], set()).add(len(word))
@@ -181,13 +185,16 @@ class _Scanner:
 
     def finditer(self, text: str):
         """Yield (start, end, word) for each word found."""
-        i, n, words, lengths = 0, len(text), self.words, self.lengths
+        i, n, words, pairs, lengths = 0, len(text), self.words, self.pairs, self.lengths
         while i < n:
-            for size in lengths.get(text[i], ()):
-                if text[i:i + size] in words:
-                    yield i, i + size, text[i:i + size]
-                    i += size
-                    break
+            if text[i:i + 2] in pairs:
+                for size in lengths[text[i]]:
+                    if text[i:i + size] in words:
+                        yield i, i + size, text[i:i + size]
+                        i += size
+                        break
+                else:
+                    i += 1
             else:
                 i += 1
 
