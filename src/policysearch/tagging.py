@@ -122,7 +122,7 @@ _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生�
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
 # a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
-_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|开往|飞往|发往|驶往|运往|销往|开通至|直达)$")
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|直达)$")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
@@ -358,7 +358,7 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return True
     before = text[max(0, m.start - 4): m.start]
     if _LEAVING_BEFORE.search(before):
-        return True  # 乘包机离开北京, 途经上海, 开往广州: a point on someone's way
+        return True  # 乘包机离开北京, 途经上海, 抵达北京, 开往广州: a point on someone's way
     return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
 
 
@@ -486,9 +486,11 @@ class _Layout:
         self.lead_end = _lead_end(text)
         self.full_spans = _sentence_spans(text, _FULL_STOP)
         self.full_sentence_of = _position_index([s for s, _ in self.full_spans])
+        # the provinces each full sentence names on their own (长三角 in a Shanghai sentence is no rival)
         self.sentence_provinces: dict[int, set[str]] = {}
         for m, province in resolved:
-            self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
+            if len(m.place.provinces) == 1:
+                self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
         self.list_size = _list_sizes(text, resolved)
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
