@@ -345,6 +345,14 @@ def test_specific_terms_name_their_industry(title, body, industry):
     assert industry in industries(title, body)
 
 
+def test_a_figure_of_the_industrys_own_names_it_and_a_passing_word_does_not():
+    body = "国家统计局今天发布一季度数据。今年一季度，全国快递业务量完成400亿件，同比增长20%。"
+    assert "交通物流" in industries("一季度经济数据发布", body)
+    body = ("在某市，一家服装小店因为一笔30万元贷款的延期，缓解了资金压力。"
+            "全国金融机构今年已为小微企业办理贷款延期。")
+    assert "消费品" not in industries("小微企业获得贷款支持", body)
+
+
 @pytest.mark.parametrize("title,body", [
     # a police story names what the criminals used, not an industry's news
     ("某市警方破获一起电信诈骗案", "警方近日破获一起电信诈骗案，抓获犯罪嫌疑人20名。"

@@ -638,6 +638,7 @@ INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
 WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
+OWN_FIGURE_BONUS = 0.3        # the sentence gives the term a figure of its own (快递业务量完成…)
 EXTRA_TERM_SHARE = 0.1       # each further term of the industry in the sentence adds this share
 WEAK_ONLY_FACTOR = 0.8        # ... and an industry named by such terms only, less again
 LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them
@@ -665,6 +666,8 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|�
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
 # a figure right after the term (零售总额12345亿元, 产量增长20%): the sentence measures the industry
 _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
+# a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
+_ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|总额)[^，。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区")  # not 全市: 雅典全市停电
@@ -705,6 +708,7 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     in_title = set(scores)
     sentences_of: dict[str, set[int]] = {}
     figured: set[str] = set()
+    attributed: set[str] = set()
     strong = set(in_title)  # named somewhere by a term that stands alone (weight 2), not in a list
     spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
     for index, (start, stop) in enumerate(spans):
@@ -731,6 +735,8 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
                     named.setdefault(industry, set()).add(sentence[b:e])
                 if weight >= 2 and not listed:
                     strong.add(industry)
+                if not listed and weight >= 2 and _ATTRIBUTED.match(sentence, e):
+                    attributed.add(industry)
                 if measured and weight >= 2:
                     figured.add(industry)  # 社会消费品零售总额12345亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
@@ -743,6 +749,8 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
         if (industry not in in_title and industry not in figured and len(indexes) == 1
                 and min(indexes) >= INDUSTRY_LEAD_SENTENCES and len(body) >= SINGLE_SENTENCE_MIN_CHARS):
             scores[industry] *= SINGLE_SENTENCE_FACTOR
+    for industry in attributed:
+        scores[industry] += OWN_FIGURE_BONUS
     for industry in scores.keys() - strong:
         # 互联网, 工业, 游客 alone, however often: words of every field, not an industry's news
         scores[industry] *= WEAK_ONLY_FACTOR
