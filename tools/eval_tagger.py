@@ -6,6 +6,7 @@ For each file, and for all files together, prints precision, recall and F1 per f
 say, what the tagger said) and the tagger's cost per article.
 
     .venv/bin/python tools/eval_tagger.py [LABELS.jsonl ...] [--quiet] [--no-values]
+    .venv/bin/python tools/eval_tagger.py --bench 10000     # cost per article on ../shared/bench
 
 Tune rules on labels.jsonl as a whole and keep labels-2.jsonl for measuring: a rule written
 for one article of either will not hold on other sources.
@@ -13,6 +14,8 @@ for one article of either will not hold on other sources.
 from __future__ import annotations
 
 import argparse
+import gzip
+import itertools
 import json
 import re
 import sys
@@ -25,6 +28,7 @@ from policysearch.article import Article
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev"
 DEFAULTS = [DEV / "labels.jsonl", DEV / "labels-2.jsonl"]
+BENCH = DEV.parent / "bench" / "xwlb_2012_2026.jsonl.gz"
 FACETS = ("provinces", "industries")
 _ROUNDUP = re.compile(r"快讯|简讯|各地|多地|全国")
 LONG_CHARS = 2000
@@ -119,12 +123,36 @@ def report(name: str, rows: list[dict], quiet: bool, values: bool) -> None:
           f"tagger cost {1000 * elapsed / n:.2f} ms/article\n")
 
 
+def bench(count: int) -> int:
+    """Tagging cost over an even sample of the bench corpus: CPU time per article, tagging only."""
+    if not BENCH.exists():
+        print(f"no bench corpus at {BENCH}", file=sys.stderr)
+        return 2
+    with gzip.open(BENCH, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    step = max(1, len(rows) // count)
+    articles = [Article(title=r.get("title") or "", body=r.get("text") or "") for r in itertools.islice(rows, 0, None, step)]
+    for article in articles[:200]:  # load the data and meet most characters outside the timing
+        tagging.tag(Article(title=article.title, body=article.body))
+    t0 = time.process_time()
+    for article in articles:
+        tagging.tag(article)
+    elapsed = time.process_time() - t0
+    chars = sum(len(a.body) for a in articles) / len(articles)
+    print(f"bench: {len(articles)} articles, mean length {chars:.0f} chars, "
+          f"tagger cost {1000 * elapsed / len(articles):.3f} ms/article (CPU time)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="*", type=Path, default=DEFAULTS)
     parser.add_argument("--quiet", action="store_true", help="figures only, no disagreements")
     parser.add_argument("--no-values", action="store_true", help="no figures per facet value")
+    parser.add_argument("--bench", type=int, metavar="N", help="time the tagger on N bench articles instead")
     args = parser.parse_args(argv)
+    if args.bench:
+        return bench(args.bench)
     missing = [str(p) for p in args.labels if not p.exists()]
     if missing:
         print(f"no labels file at {', '.join(missing)}", file=sys.stderr)

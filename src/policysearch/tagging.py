@@ -72,7 +72,8 @@ PROVINCES = ("北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上�
              "湖北 湖南 广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 "
              "台湾").split()
 
-# --- weights of the province evidence (tuned on dev/labels.jsonl as a whole, not per article)
+# --- weights of the province evidence (tuned on dev/labels.jsonl as a whole, not per article,
+# and checked on bench items labelled by hand against LABELS.md)
 TITLE_WEIGHT = 6.0
 LEAD_WEIGHT = 4.0
 PARAGRAPH_TOPIC_WEIGHT = 3.0
@@ -89,8 +90,7 @@ SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
-GLOBAL_RELATIVE = 1
-EXAMPLES_MIN = 2
+EXAMPLES_MIN = 2            # names in a list closed by 等 (北京、上海等地) that give examples
 SURVEY_MIN = 3              # places each given a sentence of its own that make a survey of regions
 OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
 OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
@@ -439,7 +439,7 @@ def _provinces(title: str, body: str) -> tuple[dict[str, float], dict[str, float
         for province, score in unit.subjects().items():
             subjects[province] = max(subjects.get(province, 0.0), score)
         surveyed |= unit.surveyed
-    if GLOBAL_RELATIVE and subjects:
+    if subjects:  # an item's minor place is dwarfed by another item's subject, unless surveyed
         top = max(subjects.values())
         subjects = {p: s for p, s in subjects.items() if p in surveyed or s >= RELATIVE_THRESHOLD * top}
     if units[0][0] != title:  # items all under their own heads: the page title still counts
@@ -462,6 +462,7 @@ class _UnitScores:
     title_found: set[str]
 
     def subjects(self) -> dict[str, float]:
+        """The unit's subject provinces and their weights."""
         if not self.scores:
             return {}
         top = max(self.scores.values())
@@ -631,16 +632,17 @@ def _home_province(source: str | None, body: str) -> list[str]:
 INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 通信网络 装备制造 汽车 能源 石化化工 冶金建材 "
               "新材料 生物医药 消费品 农业 节能环保 交通物流 金融 建筑房地产 文化旅游 商贸").split()
 
-# --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole)
+# --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole, and checked on
+# bench items labelled by hand against LABELS.md)
 INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
 WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
-OWN_FIGURE_BONUS = 0.3        # the sentence gives the term a figure of its own (快递业务量完成…)
-EXTRA_TERM_SHARE = 0.1       # each further term of the industry in the sentence adds this share
 WEAK_ONLY_FACTOR = 0.8        # ... and an industry named by such terms only, less again
+OWN_FIGURE_BONUS = 0.3        # the sentence gives the term a figure of its own (快递业务量完成…)
+EXTRA_TERM_SHARE = 0.1        # each further term of the industry in the sentence adds this share
 LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them
 # A long document (a State Council notice, a plan, a law) touches many industries in passing:
 # past LONG_TEXT characters the bar rises with the square root of the length, and an industry
