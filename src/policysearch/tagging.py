@@ -117,8 +117,8 @@ _VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
-# tells a career (曾任, 历任, 原总经理): neither makes the place a subject.
-_HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生于|籍贯|"
+# tells a career (曾任, 历任, 时任, 原总经理): neither makes the place a subject.
+_HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出生|生于|籍贯|"
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
 # a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
@@ -581,10 +581,10 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
-    if national or _ROUNDUP_TITLE.search(title) or (len(own) >= SURVEY_MIN and not title_found):
-        # a survey of several regions (各地…, 多地…, or under a title naming no place, three
-        # places each the topic of a sentence of its own): every place it gives a sentence of
-        # its own is a subject. Under a title naming a place, the others are its background.
+    if national or _ROUNDUP_TITLE.search(title) or (len(own) >= SURVEY_MIN and len(title_found) != 1):
+        # a survey of several regions (各地…, 多地…, or under a title naming no single province,
+        # three places each the topic of a sentence of its own): every place it gives a sentence
+        # of its own is a subject. Under a title naming one province, the others are its background.
         return _UnitScores(scores, own, title_found)
     return _UnitScores(scores, set(), title_found)
 
@@ -669,10 +669,11 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|�
 # a figure right after the term (零售总额12345亿元, 产量增长20%): the sentence measures the industry
 _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
 # a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
-_ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|总额)[^，。；、]{0,8}?\d")
+_ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
-                       r"我省|本省|全省|我市|本市|我区")  # not 全市: 雅典全市停电
+                       r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
+                       r"十四五|十五五|两会|春运|总台|广交会|进博会|消博会|服贸会|链博会|投洽会")
 
 
 def industry_scores(title: str, body: str, has_places: bool | None = None) -> dict[str, float]:
