@@ -420,14 +420,15 @@ def _is_item_head(line: str, following: str) -> bool:
 def province_scores(title: str, body: str) -> dict[str, float]:
     """Weight of each province named as a place in the article: the best over its items for a
     round-up, else over the whole article (see the module docstring)."""
-    return _provinces(title, body)[0]
+    return _provinces(_simple(title), _simple(body))[0]
 
 
 def _provinces(title: str, body: str) -> tuple[dict[str, float], dict[str, float]]:
     """(weight of every province named, weight of the subject provinces). Each item of a
     round-up is judged on its own: a province is a subject of the item whose strongest
-    province does not dwarf it, or of a survey of several regions that gives it a sentence."""
-    title, text = title.translate(_SIMPLIFIED), _strip_dateline(body.translate(_SIMPLIFIED))
+    province does not dwarf it, or of a survey of several regions that gives it a sentence.
+    Title and body are in simplified script already (see _simple)."""
+    text = _strip_dateline(body)
     units = _units(title, text)
     scores: dict[str, float] = {}
     subjects: dict[str, float] = {}
@@ -603,7 +604,7 @@ def _paragraph_length(text: str, start: int) -> int:
 
 def subject_provinces(title: str, body: str) -> list[str]:
     """The subject provinces, most salient first."""
-    return _ranked(_provinces(title, body)[1])
+    return _ranked(_provinces(_simple(title), _simple(body))[1])
 
 
 def _ranked(subjects: dict[str, float]) -> list[str]:
@@ -678,14 +679,17 @@ _DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国货|国产|国务
 
 def industry_scores(title: str, body: str, has_places: bool | None = None) -> dict[str, float]:
     """Weight of each industry: the best over a round-up's items, else over the article."""
+    return _industry_scores(_simple(title), _simple(body), has_places)
+
+
+def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str, float]:
     if has_places is None:
-        has_places = bool(province_scores(title, body))
+        has_places = bool(_provinces(title, body)[0])
     if not has_places and not _DOMESTIC.search(title + body[:DOMESTIC_LEAD_CHARS]):
         # news about other countries (one of them may talk of China further down): its
         # industries are not ours to facet
         return {}
     data = _load()
-    title, body = title.translate(_SIMPLIFIED), body.translate(_SIMPLIFIED)
     units = _units(title, body)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
@@ -776,10 +780,13 @@ def _in_law_name(sentence: str, pos: int) -> bool:
 
 def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
     """The industries the article says something specific about, strongest first."""
-    scores = industry_scores(title, body, has_places)
+    title, body = _simple(title), _simple(body)
+    return _chosen_industries(_industry_scores(title, body, has_places), len(body))
+
+
+def _chosen_industries(scores: dict[str, float], length: int) -> list[str]:
     if not scores:
         return []
-    length = len(body)
     threshold, relative = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE
     if length > LONG_TEXT:
         threshold *= (length / LONG_TEXT) ** 0.5
@@ -831,6 +838,10 @@ class _Simplified(dict):
 _SIMPLIFIED = _Simplified()
 
 
+def _simple(text: str) -> str:
+    return text.translate(_SIMPLIFIED)
+
+
 @lru_cache(maxsize=1)
 def _t2s():
     import opencc  # only for CJK characters not seen before in this process
@@ -840,8 +851,7 @@ def _t2s():
 
 def tag(article: Article) -> None:
     """Set provinces and industries and complete the date of one article, in place."""
-    title = (article.title or "").translate(_SIMPLIFIED)
-    body = (article.body or "").translate(_SIMPLIFIED)
+    title, body = _simple(article.title or ""), _simple(article.body or "")
     scores, subjects = _provinces(title, body)
     found = _ranked(subjects)
     if article.provinces:
@@ -851,5 +861,5 @@ def tag(article: Article) -> None:
             p for p in found if p not in article.provinces and p in in_title]
     else:
         article.provinces = found or _home_province(article.source, body)
-    article.industries = subject_industries(title, body, has_places=bool(scores))
+    article.industries = _chosen_industries(_industry_scores(title, body, bool(scores)), len(body))
     complete_date(article)
