@@ -195,6 +195,14 @@ def test_a_delegation_at_the_national_sessions_names_its_province():
     assert provinces("国家领导人参加甘肃代表团审议", body) == ["甘肃"]
 
 
+def test_a_post_at_a_national_event_is_a_person_not_the_place():
+    body = ("2026年某国际论坛今天在北京开幕。北京市委书记某某出席开幕式并致辞。"
+            "来自30个国家的嘉宾参加论坛，围绕数字经济展开讨论。")
+    assert provinces("某国际论坛开幕", body) == []
+    body = "四川省委书记某某主持召开省委常委会议，研究部署全省下半年经济工作。会议强调，四川要抓好项目建设。"
+    assert provinces("四川省委召开常委会议", body) == ["四川"]
+
+
 def test_the_far_end_of_a_route_is_not_a_subject():
     body = "今天，河北某港口开通直达广州的集装箱航线，每周两班，年运力五万标箱。"
     assert provinces("河北某港开通至广州集装箱航线", body) == ["河北"]

@@ -512,7 +512,8 @@ class _Layout:
         listed = self.list_size.get(m.start, 1) >= (LEAD_LIST_MIN if in_lead else LIST_MIN)
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
-        return LIST_FACTOR if listed or quoted or _HISTORY.search(self.text, start, end) else 1.0
+        post = bool(_POST_AFTER.match(self.text, m.end))  # 北京市委书记某某宣读贺信: a person's post
+        return LIST_FACTOR if listed or quoted or post or _HISTORY.search(self.text, start, end) else 1.0
 
     def located(self, m: _Mention) -> bool:
         """Named near the top where the article says where its subject lies (位于, 地处)."""
