@@ -92,6 +92,7 @@ ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an arti
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
 EXAMPLES_MIN = 2            # names in a list closed by 等 (北京、上海等地) that give examples
 SURVEY_MIN = 3              # places each given a sentence of its own that make a survey of regions
+SURVEY_MAX_CHARS = 2000     # ... in a news item; a long feature's examples need a paragraph
 OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
 OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
 
@@ -583,10 +584,12 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
-    if national or _ROUNDUP_TITLE.search(title) or (len(own) >= SURVEY_MIN and len(title_found) != 1):
-        # a survey of several regions (各地…, 多地…, or under a title naming no single province,
-        # three places each the topic of a sentence of its own): every place it gives a sentence
-        # of its own is a subject. Under a title naming one province, the others are its background.
+    by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
+    if national or _ROUNDUP_TITLE.search(title) or by_count:
+        # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
+        # province that gives three places a sentence each): every place it gives a sentence of
+        # its own is a subject. Under a title naming one province the others are its background,
+        # and a long feature's examples need a paragraph of their own.
         return _UnitScores(scores, own, title_found)
     return _UnitScores(scores, set(), title_found)
 
