@@ -23,17 +23,19 @@ as little as a list item) and a foreign state (别尔哥罗德州) name no provi
 
 Round-ups and surveys (../shared/dev/LABELS.md, "Round-ups"): a 快讯 page is read item by
 item, each item judged on its own under its headline. A survey of several regions (a title or
-headline with 各地, 多地, 全国 or 我国, or, under a title naming no place, three places each the
-topic of a sentence of its own) makes a subject of every place it gives a full sentence of its
-own: the sentence names it near its start and no other province (黑龙江绥芬河市启动全民核酸检测…;
-在天津，…). A bare list (北京、上海、广东等地) says nothing about each and makes none.
+headline with 各地, 多地, 全国 or 我国, or a news item under a title naming no single province
+that makes three places each the topic of a sentence of its own) makes a subject of every place
+it gives a full sentence of its own: the sentence names it near its start and no other province
+(黑龙江绥芬河市启动全民核酸检测…; 在天津，…). A bare list (北京、上海、广东等地) says nothing
+about each and makes none.
 
 Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
   sentence of its own; a full sentence is;
 - a list closed by 等 (湖北、安徽等地) gives examples, even in the lead; a short list without it
   that opens an article or item with an event (湖北、安徽、河南出现强降雨) names its subjects;
-- under a title naming a province, other places given a sentence each are its background;
+- under a title naming a province, other places given a sentence each are its background, and
+  in a long feature (past 2,000 characters) an example needs a paragraph of its own;
 - the far end of a route (开通至广州的航线, 发往欧洲) and the place of a signing
   (在北京签署) are not subjects; a landmark spanning provinces (秦岭) counts for each of them.
 
