@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -114,15 +115,17 @@ def phase_cluster(index_dir: Path, cache: Path, seconds: str, threads: str) -> d
     port = 18786 + os.getpid() % 1000
     address = f"tcp://127.0.0.1:{port}"
     dask = Path(sys.executable).parent / "dask"
+    scratch = tempfile.mkdtemp(prefix="policysearch-dask-")
     procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port",
                                str(port), "--no-dashboard"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())]
+                              stderr=subprocess.DEVNULL, cwd=scratch)]
     try:
         time.sleep(3)
         procs += [subprocess.Popen([str(dask), "worker", address, "--nthreads", "1",
-                                    "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"],
+                                    "--no-nanny", "--no-dashboard", "--host", "127.0.0.1",
+                                    "--local-directory", scratch],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   cwd=tempfile.gettempdir()) for _ in range(2)]
+                                   cwd=scratch) for _ in range(2)]
         client = cluster.connect(address)
         client.wait_for_workers(2, timeout=120)
         client.close()
@@ -137,6 +140,7 @@ def phase_cluster(index_dir: Path, cache: Path, seconds: str, threads: str) -> d
         for proc in reversed(procs):
             proc.terminate()
             proc.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def phase_qps(index_dir: Path, cache: Path, seconds: str, threads: str) -> dict:
