@@ -49,7 +49,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
 from whoosh.query import TermNotFound
-from whoosh.collectors import FilterCollector, ScoredCollector
+from whoosh.collectors import FilterCollector, ScoredCollector, TopCollector
 from whoosh.searching import Searcher, TimeLimit
 
 from policysearch import analysis, render
@@ -859,27 +859,39 @@ class _CollectionBM25F(scoring.BM25F):
             df = self.stats["df"].get((fieldname, text), 0)
             scorer.idf = math.log(docs / (df + 1)) + 1
             scorer.avgfl = self.stats["lengths"].get(fieldname, 0) / (docs or 1) or 1
+            scorer.setup(searcher, fieldname, text)   # its best score, with these statistics
         return scorer
 
 
-class _AllScores(ScoredCollector):
-    """Every matching document's score. No top-N cut (and so no block skipping): ties at a
-    page boundary are then broken by the stable key, alike on one index and on shards."""
+class _ScoresAbove(ScoredCollector):
+    """The score of every matching document scoring at least `floor`, skipping (with
+    Whoosh's block quality) the blocks of postings that cannot reach it."""
+
+    def __init__(self, floor: float = 0.0):
+        super().__init__()
+        self.floor = floor
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
+        # just below the floor, so that blocks whose best score equals it are read
+        self.minscore = self.floor - 1e-6 if self.floor else 0
         self.scores: dict[int, float] = {}
 
+    def _use_block_quality(self):
+        return bool(self.floor) and self.matcher.supports_block_quality()
+
     def _collect(self, global_docnum, score):
-        self.scores[global_docnum] = round(score, SCORE_DIGITS)
+        score = round(score, SCORE_DIGITS)
+        if score >= self.floor:
+            self.scores[global_docnum] = score
 
 
 class _RankCollector(FilterCollector):
-    """Scores of the `allow`ed docnums, stopping at `deadline` (Whoosh's own
+    """`child` on the `allow`ed docnums, stopping at `deadline` (Whoosh's own
     TimeLimitCollector bypasses a FilterCollector's filtering, and needs signals or threads)."""
 
-    def __init__(self, allow: set, deadline: float):
-        super().__init__(_AllScores(), allow=allow)
+    def __init__(self, child, allow: set, deadline: float):
+        super().__init__(child, allow=allow)
         self.deadline = deadline
 
     def collect_matches(self):
@@ -891,6 +903,28 @@ class _RankCollector(FilterCollector):
                 raise TimeLimit
 
 
+def _scores(searcher, rank, allow: set, wanted: int) -> dict[int, float]:
+    """Scores of the allowed documents, enough of them to rank the first `wanted` exactly:
+    a top-`wanted` pass (with Whoosh's block skipping) finds the lowest score that makes the
+    cut, then a second pass takes every document scoring at least that (a top-N alone
+    would keep an arbitrary few of the documents tied at the cut, by docnum)."""
+    deadline = time.perf_counter() + RANK_SECONDS
+    top = _RankCollector(TopCollector(limit=wanted), allow, deadline)
+    try:
+        searcher.search_with_collector(rank, top)
+    except TimeLimit:
+        pass  # rank what was scored in time; the rest follows by date
+    found = [(hit.docnum, round(hit.score, SCORE_DIGITS)) for hit in top.results()]
+    if len(found) < wanted or time.perf_counter() > deadline:
+        return dict(found)
+    above = _ScoresAbove(floor=min(score for _, score in found))
+    try:
+        searcher.search_with_collector(rank, _RankCollector(above, allow, deadline))
+    except TimeLimit:
+        return dict(found)
+    return above.scores
+
+
 def _top(handle: _Handle, selected: int, rank, wanted: int, stats: dict) -> list[tuple]:
     """The first `wanted` documents of `selected` as (score, datekey, idkey, docnum, score)
     in `order_key` order: by BM25F score of the ranking query, then (documents it does not
@@ -899,14 +933,9 @@ def _top(handle: _Handle, selected: int, rank, wanted: int, stats: dict) -> list
     dates, idkeys = handle.datekeys, handle.idkeys
     scores: dict[int, float] = {}
     if rank is not None:
-        collector = _RankCollector(set(ids), time.perf_counter() + RANK_SECONDS)
         searcher = Searcher(handle.searcher.reader(), weighting=_CollectionBM25F(stats),
                             closereader=False, fromindex=handle.ix)
-        try:
-            searcher.search_with_collector(rank, collector)
-        except TimeLimit:
-            pass  # rank what was scored in time; the rest follows by date
-        scores = collector.child.scores
+        scores = _scores(searcher, rank, set(ids), wanted)
     best = heapq.nsmallest(wanted, scores, key=lambda d: (-scores[d], -dates[d], idkeys[d]))
     top = [(scores[d], dates[d], idkeys[d], d, scores[d]) for d in best]
     if len(top) < wanted:
