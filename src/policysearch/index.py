@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import pickle
 import queue as queue_mod
+import re
 import shutil
 import time
 import zlib
@@ -244,6 +245,7 @@ def make_schema() -> fields.Schema:
         title_b=_Tokens(TITLE_BOOST), body_b=_Tokens(),
         province=fields.KEYWORD(), industry=fields.KEYWORD(),
         year=fields.ID(), doc_type=fields.ID(), source=fields.ID(),
+        issuer=fields.KEYWORD(), topic=fields.ID(), doc_number=fields.ID(),
         datekey=fields.COLUMN(columns.NumericColumn("i", default=0)),
         article=fields.STORED(),
     )
@@ -270,10 +272,21 @@ def document(article: Article) -> dict:
         datekey=date_key(article.date),
     )
     for name, value in (("year", article.year), ("doc_type", article.doc_type),
-                        ("source", article.source)):
+                        ("source", article.source), ("topic", article.topic),
+                        ("doc_number", article.doc_number)):
         if value:
             doc[name] = value
+    issuers = split_issuers(article.issuer)
+    if issuers:
+        doc["issuer"] = issuers
     return doc
+
+
+def split_issuers(issuer: str | None) -> list[str]:
+    """A joint document's issuers one by one (国家发展改革委、国家数据局 -> both), so the
+    facet counts each office and filtering by one finds the documents it issued jointly."""
+    parts = re.split(r"[、，,；;/\s]+", issuer or "")
+    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
 # -- generations, lock, manifest ----------------------------------------------------------

@@ -46,7 +46,7 @@ from whoosh.query import TermNotFound
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import TimeLimit
 
-from policysearch import analysis, render
+from policysearch import analysis, metadata, render, synonyms
 from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
                                 date_key)
 
@@ -61,11 +61,17 @@ MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase
 VERIFY_LIMIT = 20000         # see _Planner._verify
 RANK_TERMS = 8               # terms scored for ranking (the rarest)
 RANK_SECONDS = 0.3           # time allowed to rank; documents not scored by then go by date
-FACETS = ("province", "industry", "year", "doc_type")
+FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic")
+FILTER_FACETS = ("province", "industry", "doc_type", "issuer", "topic")  # repeatable parameters
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
-KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
+KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source", "issuer", "topic",
+                  "doc_number"}
+CONTAINS_FIELDS = metadata.CONTAINS_FIELDS   # field:text finds values containing the text
 FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
-                 "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type"}
+                 "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type",
+                 "发文机关": "issuer", "机关": "issuer", "主题分类": "topic", "主题": "topic",
+                 "发文字号": "doc_number", "文号": "doc_number"}
+SCOPES = ("all", "title")    # the UI's 全文 / 仅标题 switch
 REBUILD_HINT = "rebuild it with `policysearch index CORPUS --rebuild`"
 
 
@@ -117,8 +123,6 @@ def _int(param: str, value, default: int, lo: int, hi: int | None = None) -> int
     if number < lo:
         raise ParamError(param, f"不能小于 {lo}")
     if hi is not None and number > hi:
-        if param == "per_page":
-            return hi
         raise ParamError(param, f"不能大于 {hi}")
     return number
 
@@ -144,6 +148,10 @@ class SearchRequest:
     province: tuple[str, ...] = ()
     industry: tuple[str, ...] = ()
     doc_type: tuple[str, ...] = ()
+    issuer: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    scope: str = "all"
+    synonyms: bool = True
     date_from: int | None = None
     date_to: int | None = None
     sort: str = "relevance"
@@ -153,7 +161,8 @@ class SearchRequest:
 
     @classmethod
     def from_params(cls, q=None, province=(), industry=(), date_from=None, date_to=None,
-                    sort="relevance", page=1, per_page=10, doc_type=()) -> "SearchRequest":
+                    sort="relevance", page=1, per_page=10, doc_type=(), issuer=(), topic=(),
+                    scope="all", synonyms=True) -> "SearchRequest":
         q = "" if q is None else str(q)
         if len(q) > MAX_QUERY_CHARS:
             raise ParamError("q", f"查询有 {len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个，"
@@ -161,12 +170,17 @@ class SearchRequest:
         sort = sort or "relevance"
         if sort not in ("relevance", "date"):
             raise ParamError("sort", f"“{sort}”不是排序方式，请用 relevance（相关度）或 date（日期）")
+        scope = scope or "all"
+        if scope not in SCOPES:
+            raise ParamError("scope", f"“{scope}”不是检索范围，请用 all（全文）或 title（仅标题）")
         lo, hi = _parse_date("from", date_from, False), _parse_date("to", date_to, True)
         if lo is not None and hi is not None and lo > hi:
             raise ParamError("from", f"起始日期 {date_from} 晚于截止日期 {date_to}")
         return cls(q=q, province=_values("province", province),
                    industry=_values("industry", industry),
-                   doc_type=_values("doc_type", doc_type), date_from=lo, date_to=hi,
+                   doc_type=_values("doc_type", doc_type), issuer=_values("issuer", issuer),
+                   topic=_values("topic", topic), scope=scope, synonyms=bool(synonyms),
+                   date_from=lo, date_to=hi,
                    sort=sort, page=_int("page", page, 1, 1, MAX_PAGE),
                    per_page=_int("per_page", per_page, 10, 1, MAX_PER_PAGE),
                    parsed=parse(q))
@@ -371,6 +385,7 @@ class _Planner:
         self.reader = handle.searcher.reader()
         self.rank: list = []
         self.expansions_left = PREFIX_EXPANSION
+        self.notes: list[str] = []     # said to the user (a field no article has)
 
     def docset(self, node, negated: bool = False) -> int | None:
         """The bitmask of `node`, or None when it puts no constraint (e.g. only punctuation)."""
@@ -392,7 +407,7 @@ class _Planner:
 
     def leaf(self, kind, text, fname, negated=False) -> int | None:
         if fname in KEYWORD_FIELDS:
-            return self.h.term_mask(fname, text.strip())
+            return self._keyword(fname, text.strip())
         norm = analysis.normalise(_WILDCARDS.sub(" ", text))
         runs = analysis.runs(norm)
         if not runs:
@@ -423,6 +438,15 @@ class _Planner:
         if candidates and long_runs:
             candidates = self._verify(candidates, parts, long_runs)
         return by_words | candidates
+
+    def _keyword(self, fname: str, text: str) -> int:
+        if fname in CONTAINS_FIELDS:
+            values = self.h.values(fname)
+            if not values:
+                self.notes.append(metadata.no_values_note(fname))
+                return 0
+            return self.h.contains_mask(fname, text, values)
+        return self.h.term_mask(fname, text)
 
     def _all(self, field: str, terms) -> int:
         out = self.h.live
@@ -622,10 +646,30 @@ class _Handle:
     def _value_masks(self, fname: str) -> dict[str, int]:
         reader = self.searcher.reader()
         masks = {}
+        if fname not in reader.schema:   # an index made before the field existed
+            return masks
         for term in reader.field_terms(fname):
             ids = reader.postings(fname, term).all_ids()
             masks[term] = _mask(ids, self.nbits)
         return masks
+
+    def values(self, fname: str) -> list[str]:
+        """Every value of a metadata field in this generation (read once)."""
+        if fname in self.facet_masks:
+            return list(self.facet_masks[fname])
+        key = ("values", fname)
+        if key not in self._term_masks:
+            reader = self.searcher.reader()
+            self._term_masks[key] = list(reader.field_terms(fname)) \
+                if fname in reader.schema else []
+        return self._term_masks[key]
+
+    def contains_mask(self, fname: str, text: str, values: list[str]) -> int:
+        """Docnums whose `fname` value contains `text` (compared by metadata.match_key)."""
+        out = 0
+        for value in metadata.containing(values, text):
+            out |= self.term_mask(fname, value)
+        return out
 
     def fresh(self, index_dir: Path) -> bool:
         return current_generation(index_dir) == self.gen and \
@@ -663,7 +707,7 @@ def _handle(index_dir) -> _Handle:
 def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
     """One bitmask per active filter (values of one facet ORed)."""
     out = {}
-    for fname in ("province", "industry", "doc_type"):
+    for fname in FILTER_FACETS:
         values = getattr(request, fname)
         if values:
             masks = handle.facet_masks[fname]
@@ -676,8 +720,9 @@ def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
     return out
 
 
-def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str, list]:
-    out = {}
+def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> tuple[dict, int]:
+    """The facet counts, and how many of the year facet's base set have no date."""
+    out, undated = {}, 0
     for fname in FACETS:
         base = matched
         for other, mask in filters.items():
@@ -688,10 +733,15 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str,
         counts = [(value, (base & mask).bit_count())
                   for value, mask in handle.facet_masks[fname].items()]
         counts = [(v, c) for v, c in counts if c]
+        if fname == "year":  # the "no date" bucket: matched articles without a year
+            dated = 0
+            for mask in handle.facet_masks[fname].values():
+                dated |= mask
+            undated = (base & handle.live & ~dated).bit_count()
         counts.sort(key=(lambda vc: vc[0]) if fname == "year" else (lambda vc: (-vc[1], vc[0])),
                     reverse=fname == "year")
         out[fname] = [{"value": v, "count": c} for v, c in counts]
-    return out
+    return out, undated
 
 
 def _hit(handle: _Handle, docnum: int, score: float | None, terms) -> dict:
@@ -720,8 +770,17 @@ def search(index_dir, request: SearchRequest) -> dict:
 
 def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     tree = request.parsed if request.parsed is not None else parse(request.q)
+    expanded = []
+    if request.synonyms:
+        tree, expanded = synonyms.expand(tree)
+    if request.scope == "title":
+        tree = _in_title(tree)
     planner = _Planner(handle)
     matched = planner.docset(tree)
+    if matched is None and request.q.strip():
+        matched = 0   # only operators or symbols: nothing to look for
+        planner.notes.append("查询中只有运算符或符号（如 OR、AND、NOT、标点），"
+                             "没有要找的词，因此不匹配任何文章")
     matched = handle.live if matched is None else matched
     filters = _filter_masks(handle, request)
     selected = matched
@@ -734,10 +793,24 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     page = _top(handle, selected, rank, wanted)[first:wanted] if first < total else []
     terms = highlight_terms(tree)
     hits = [_hit(handle, d, score, terms) for d, score in page]
+    facets, undated = _facets(handle, matched, filters)
     return {"query": request.q, "total": total, "page": request.page,
             "per_page": request.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
-            "hits": hits, "facets": _facets(handle, matched, filters)}
+            "hits": hits, "facets": facets, "no_date": undated,
+            "scope": request.scope, "synonyms": request.synonyms, "expanded": expanded,
+            "messages": list(dict.fromkeys(planner.notes))}
+
+
+def _in_title(node):
+    """The tree with every unfielded word and phrase searched in titles only."""
+    if node is None:
+        return None
+    if node[0] in ("word", "phrase"):
+        return node if node[2] else (node[0], node[1], "title")
+    if node[0] == "not":
+        return ("not", _in_title(node[1]))
+    return (node[0], [_in_title(c) for c in node[1]])
 
 
 class _RankCollector(FilterCollector):
@@ -802,7 +875,7 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
     terms = []
     if q:
         try:
-            terms = highlight_terms(parse(q[:MAX_QUERY_CHARS]))
+            terms = highlight_terms(synonyms.expand(parse(q[:MAX_QUERY_CHARS]))[0])
         except SearchError:
             terms = []
     article["title_html"] = render.highlight(article.get("title"), terms)
