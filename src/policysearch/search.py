@@ -851,6 +851,39 @@ def _top(handle: _Handle, selected: int, rank, wanted: int) -> list[tuple[int, f
     return scored
 
 
+def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
+    """What completion is built from, read with a reader of its own (so searches are not held
+    up): (a key naming the live generation, every title, {title word: document frequency}
+    for words of two or more characters in at least two titles)."""
+    gen = current_generation(Path(index_dir))
+    if gen is None:
+        raise IndexUnavailable(f"no index at {index_dir}")
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.reader() as reader:
+        key = _generation_key(os.path.abspath(gen), ix.latest_generation())
+        titles = [reader.stored_fields(d)["article"].get("title") or ""
+                  for d in reader.all_doc_ids()]
+        words = {}
+        if "title_w" in reader.schema:
+            for term in reader.lexicon("title_w"):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                if len(term) > 1:
+                    df = reader.doc_frequency("title_w", term)
+                    if df > 1:
+                        words[term] = df
+    return key, titles, words
+
+
+def generation_key(index_dir) -> str:
+    """Names what is searched now: it changes whenever an index run commits."""
+    handle = _handle(index_dir)
+    return _generation_key(os.path.abspath(handle.gen), handle.toc)
+
+
+def _generation_key(gen: str, toc: int) -> str:
+    return f"{gen}@{toc}"
+
+
 def warm(index_dir, cache_dir=None) -> None:
     """Pay the one-off costs (jieba's dictionary, opening the index and its facet bitmasks)
     before the first request; a server calls this at start, with settings.cache_dir for
