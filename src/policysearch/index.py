@@ -32,7 +32,6 @@ import multiprocessing
 import os
 import pickle
 import queue as queue_mod
-import re
 import shutil
 import time
 import zlib
@@ -47,7 +46,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from policysearch import analysis, readers
+from policysearch import analysis, metadata, readers
 from policysearch.article import Article
 from policysearch.ingest import ingest_file
 from policysearch.settings import Settings
@@ -276,17 +275,10 @@ def document(article: Article) -> dict:
                         ("doc_number", article.doc_number)):
         if value:
             doc[name] = value
-    issuers = split_issuers(article.issuer)
+    issuers = metadata.split_issuers(article.issuer)
     if issuers:
         doc["issuer"] = issuers
     return doc
-
-
-def split_issuers(issuer: str | None) -> list[str]:
-    """A joint document's issuers one by one (国家发展改革委、国家数据局 -> both), so the
-    facet counts each office and filtering by one finds the documents it issued jointly."""
-    parts = re.split(r"[、，,；;/\s]+", issuer or "")
-    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
 
 # -- generations, lock, manifest ----------------------------------------------------------

@@ -34,6 +34,13 @@ def containing(values, text: str) -> list[str]:
     return [v for v in values if pattern.search(match_key(v))]
 
 
+def split_issuers(issuer: str | None) -> list[str]:
+    """A joint document's issuers one by one (国家发展改革委、国家数据局 -> both), so the
+    facet counts each office and filtering by one finds the documents it issued jointly."""
+    parts = re.split(r"[、，,；;/\s]+", issuer or "")
+    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
+
+
 def no_values_note(fname: str) -> str:
     """Said when a field query names a field that no article in the index has."""
     label = LABELS.get(fname, fname)
