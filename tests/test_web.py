@@ -86,10 +86,13 @@ def test_search_json_is_the_contract_document(client):
         assert all(set(b) == {"value", "count"} for b in result["facets"][name])
 
 
-def test_per_page_is_capped_at_100(client):
-    result = get_json(client, f"/search.json?q={QUERY}&per_page=1000")
+def test_per_page_over_100_is_a_400_naming_it_like_page(client):
+    result = get_json(client, f"/search.json?q={QUERY}&per_page=100")
     assert result["per_page"] == 100
     assert len(result["hits"]) == min(100, result["total"])
+    for url in (f"/search.json?q={QUERY}&per_page=1000", f"/search.json?q={QUERY}&page=abc"):
+        error = get_json(client, url, status=400)
+        assert error["param"] in url and error["param"] in error["error"]
 
 
 def test_snippets_are_escaped_text_with_marks_only(client):

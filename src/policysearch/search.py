@@ -46,7 +46,7 @@ from whoosh.query import TermNotFound
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import TimeLimit
 
-from policysearch import analysis, metadata, render, synonyms
+from policysearch import analysis, metadata, render, synonyms, toc
 from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
                                 date_key)
 
@@ -913,6 +913,9 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
             terms = []
     article["title_html"] = render.highlight(article.get("title"), terms)
     article["body_html"] = render.highlight(article.get("body"), terms)
+    article["toc"] = toc.outline(article.get("body"))
+    if article["toc"]:   # the page shows the body section by section
+        article["sections_html"] = toc.sections(article.get("body"), article["toc"], terms)
     return article
 
 

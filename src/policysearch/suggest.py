@@ -202,7 +202,8 @@ def suggestions(index_dir, q: str, cache_dir=None) -> list:
 # -- did you mean -------------------------------------------------------------------------
 
 def did_you_mean(index_dir, request: search.SearchRequest, cache_dir=None) -> list[dict]:
-    """For a search that found nothing: [{"q", "total", "kind": spelling|fewer}], best first."""
+    """For a search that found nothing: [{"q", "total", "kind": spelling|fewer, and for
+    fewer the "dropped" word}], best first."""
     words = request.q.split()
     if not words:
         return []
@@ -217,12 +218,12 @@ def did_you_mean(index_dir, request: search.SearchRequest, cache_dir=None) -> li
                 _offer(out, index_dir, request, words[:i] + [fix] + words[i + 1:], "spelling")
     if len(words) > 1:
         for i in plain:
-            _offer(out, index_dir, request, words[:i] + words[i + 1:], "fewer")
+            _offer(out, index_dir, request, words[:i] + words[i + 1:], "fewer", dropped=words[i])
     out.sort(key=lambda d: (d["kind"] != "spelling", -d["total"]))
     return out[:MAX_DID_YOU_MEAN]
 
 
-def _offer(out: list[dict], index_dir, request, words: list[str], kind: str) -> None:
+def _offer(out: list[dict], index_dir, request, words: list[str], kind: str, **extra) -> None:
     q = " ".join(words)
     if not q or any(d["q"] == q for d in out):
         return
@@ -232,4 +233,4 @@ def _offer(out: list[dict], index_dir, request, words: list[str], kind: str) -> 
     except search.SearchError:
         return
     if total:
-        out.append({"q": q, "total": total, "kind": kind})
+        out.append({"q": q, "total": total, "kind": kind, **extra})

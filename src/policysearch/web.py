@@ -337,7 +337,8 @@ def suggestions(p: dict[str, Any], did_you_mean: list[dict]) -> list[dict]:
     less (the word alternatives checked to find something, with their totals)."""
     out = []
     for d in did_you_mean:
-        label = (f"您是不是要找“{d['q']}”" if d["kind"] == "spelling" else f"只搜“{d['q']}”")
+        label = (f"您是不是要找“{d['q']}”" if d["kind"] == "spelling"
+                 else f"去掉词语“{d['dropped']}”，搜“{d['q']}”")
         out.append({"label": label, "total": d["total"], "kind": d["kind"],
                     "url": search_url(p, page=1, q=d["q"])})
     out += [{"label": f"去掉筛选：{c['kind']} {c['label']}", "url": c["remove_url"], "total": None,
@@ -509,9 +510,11 @@ def article_page(id: str):
     q = request.args.get("q", "").strip() or None
     article = _article_or_404(id, q)
     related = backend.related(_index_dir(), id, limit=5)
+    sections = [{**part, "html": _trusted(part["html"])} for part in article.get("sections_html") or []]
     return render_template("article.html", a=article, q=q, p=_blank_params(q),
                            title_html=_trusted(article.get("title_html")) or escape(article["title"]),
-                           body_html=_trusted(article.get("body_html")),
+                           body_html=_trusted(article.get("body_html")), toc=article.get("toc") or [],
+                           sections=sections,
                            mark_count=(article.get("body_html") or "").count("<mark>"),
                            meta=_article_meta(article), original_url=_web_url(article.get("url")),
                            related=[{**r, "href": url_for("ui.article_page", id=r["id"])} for r in related],
@@ -522,7 +525,9 @@ def article_page(id: str):
 @ui.route("/article/<id>.json")
 def article_json(id: str):
     q = request.args.get("q", "").strip() or None
-    return jsonify(_article_or_404(id, q))
+    article = _article_or_404(id, q)
+    article.pop("sections_html", None)   # the page's plumbing; body_html and toc say it all
+    return jsonify(article)
 
 
 def _article_or_404(id: str, q: str | None) -> dict:
