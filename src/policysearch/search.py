@@ -770,9 +770,9 @@ def search(index_dir, request: SearchRequest) -> dict:
 
 def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     tree = request.parsed if request.parsed is not None else parse(request.q)
-    expanded = []
+    with_synonyms, expanded = synonyms.expand(tree)   # said even when off: the page offers them
     if request.synonyms:
-        tree, expanded = synonyms.expand(tree)
+        tree = with_synonyms
     if request.scope == "title":
         tree = _in_title(tree)
     planner = _Planner(handle)
