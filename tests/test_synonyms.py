@@ -36,7 +36,7 @@ def test_expansion_goes_both_ways(pair):
 def test_words_are_expanded_keeping_their_field_and_phrases_are_not():
     tree, said = synonyms.expand(search.parse('工信部 title:发改委 "新能源车" -两会'))
     flat = repr(tree)
-    assert "工业和信息化部" in flat and "('word', '国家发展改革委', 'title')" in flat
+    assert "工业和信息化部" in flat and "('phrase', '国家发展改革委', 'title')" in flat
     assert "新能源汽车" not in flat          # the quoted phrase stays as typed
     assert "全国两会" in flat                 # NOT 两会 also excludes 全国两会
     assert {d["term"] for d in said} == {"工信部", "发改委", "两会"}

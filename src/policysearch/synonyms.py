@@ -3,7 +3,9 @@
 Policy text names the same thing several ways (发改委 / 国家发展改革委, 新能源车 /
 新能源汽车). The groups live in data/synonyms.tsv, which says where they come from and how
 to add one. `expand` rewrites the syntax tree of search.parse: a word that equals a form of
-a group becomes (word OR every other form), keeping its field. Quoted phrases are never
+a group becomes (word OR "every other form"), keeping its field. The other forms are
+searched as phrases, literally: they are names, and 国家发展和改革委员会 must not match every
+report that happens to say 国家, 发展, 改革 and 委员会 somewhere. Quoted phrases are never
 expanded: quotes mean "exactly this text". Forms are compared after analysis.normalise, so
 traditional script and full-width letters expand too.
 """
@@ -55,7 +57,7 @@ def expand(tree) -> tuple[object, list[dict]]:
             if not others:
                 return node
             said.setdefault(node[1], list(others))
-            return ("or", [node] + [("word", form, node[2]) for form in others])
+            return ("or", [node] + [("phrase", form, node[2]) for form in others])
         if kind == "phrase":
             return node
         if kind == "not":

@@ -229,9 +229,12 @@ def year_chart(items: list[dict], width: int = 240, height: int = 108, undated: 
     first and the last with no articles get an empty slot, so the axis reads as time; each bar
     carries its count, and the articles without a date get a last, grey bar of their own."""
     items = _fill_years(items)
+    years = len(items)
+    every = 1 if years <= 8 else math.ceil(years / 8)   # label every n-th year, the last one always
     if undated and items:
-        items = [*items, {"value": "无日期", "count": undated, "selected": False, "toggle_url": None,
-                          "undated": True}]
+        gap = {"value": "", "count": 0, "selected": False, "toggle_url": None}   # room for its label
+        items = [*items, gap, {"value": "无日期", "count": undated, "selected": False, "toggle_url": None,
+                               "undated": True}]
     if not items:
         return {"bars": [], "width": width, "height": height}
     top = max(i["count"] for i in items) or 1
@@ -240,13 +243,10 @@ def year_chart(items: list[dict], width: int = 240, height: int = 108, undated: 
     left = (width - slot * len(items)) / 2
     plot = height - 18  # room for the year labels below the bars
     top_pad = 12        # room for the counts above the bars
-    every = 1 if len(items) <= 8 else math.ceil(len(items) / 8)   # label every n-th year
     bars = []
     for n, item in enumerate(items):
         h = max(2.0, (plot - top_pad) * item["count"] / top) if item["count"] else 0.0
-        label = item["value"] if (len(items) - 1 - n) % every == 0 else ""
-        if item.get("undated"):
-            label = "无日期"
+        label = item["value"] if n >= years or (years - 1 - n) % every == 0 else ""
         bars.append({**item, "x": round(left + n * slot + slot * 0.12, 1), "w": round(slot * 0.76, 1),
                      "y": round(plot - h, 1), "h": round(h, 1), "cx": round(left + n * slot + slot / 2, 1),
                      "label": label, "count_text": pages.short_count(item["count"]) if item["count"] else "",
