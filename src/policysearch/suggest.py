@@ -22,6 +22,7 @@ import heapq
 import os
 import pickle
 import threading
+import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,7 @@ WORDS_FIRST = 5            # completions that are words, before titles fill the 
 TITLE_CHARS = 80           # longer titles are not offered as completions
 CACHE_RANGE = 256          # ranges larger than this keep their top answer in memory
 MAX_DID_YOU_MEAN = 4
+RECHECK_SECONDS = 1.0      # how often completion asks whether an index run has committed
 CACHE_VERSION = 1
 _OPERATORS = {"OR", "AND", "NOT", "|", "||", "&", "&&", "+"}
 
@@ -122,6 +124,7 @@ def _one_deleted(word: str) -> set[str]:
 # -- one completer per index generation ---------------------------------------------------
 
 _completers: dict[str, tuple[str, Completer]] = {}
+_checked: dict[str, float] = {}     # when the generation was last compared, per index
 _building: set[str] = set()
 _lock = threading.Lock()
 
@@ -130,10 +133,16 @@ def completer(index_dir, cache_dir=None, wait: bool = True) -> Completer | None:
     """The completer of the live generation; builds it (or loads it from the cache) when
     needed. With wait=False, or while another thread builds it, returns None instead."""
     where = os.path.abspath(index_dir)
+    now = time.monotonic()
+    with _lock:
+        held = _completers.get(where)
+        if held and now - _checked.get(where, 0.0) < RECHECK_SECONDS:
+            return held[1]
     key = search.generation_key(index_dir)
     with _lock:
         held = _completers.get(where)
         if held and held[0] == key:
+            _checked[where] = now
             return held[1]
         if where in _building or not wait:
             return None
@@ -146,6 +155,7 @@ def completer(index_dir, cache_dir=None, wait: bool = True) -> Completer | None:
             _save(key, built, cache_dir)
         with _lock:
             _completers[where] = (key, built)
+            _checked[where] = time.monotonic()
         return built
     finally:
         with _lock:
