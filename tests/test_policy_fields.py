@@ -110,3 +110,26 @@ def test_match_keys_do_not_confuse_numbers():
     assert metadata.containing(values, "〔2019〕4号") == ["国办发〔2019〕4号", "国发〔2019〕4号"]
     assert metadata.topic_path("卫生、体育\\体育") == "卫生、体育 › 体育"
     assert metadata.split_issuers("国家发展改革委、国家数据局") == ["国家发展改革委", "国家数据局"]
+
+
+def test_year_of_writing_is_a_facet_and_a_filter(demo):
+    result = run(demo, "")
+    years = result["facets"]["written_year"]
+    assert years and [b["value"] for b in years] == sorted((b["value"] for b in years), reverse=True)
+    chosen = years[0]
+    filtered = run(demo, "", written_year=[chosen["value"]], per_page=100)
+    assert filtered["total"] == chosen["count"]
+    assert all(h["written_date"].startswith(chosen["value"]) for h in filtered["hits"])
+    assert run(demo, f"成文年份:{chosen['value']}")["total"] == chosen["count"]
+
+
+def test_the_html_reader_keeps_the_date_of_writing(tmp_path):
+    from policysearch.ingest import ingest_file
+    page = tmp_path / "p.html"
+    page.write_text("<html><body><table><tr><td>标题：</td><td>某某办法</td></tr>"
+                    "<tr><td>成文日期：</td><td>2021年03月04日</td></tr>"
+                    "<tr><td>发布日期：</td><td>2021年03月10日</td></tr></table>"
+                    "<p>第一条 为了规范管理，制定本办法。</p></body></html>", "utf-8")
+    articles, _ = ingest_file(page, tmp_path)
+    article = articles[0]
+    assert article.written_date == "2021-03-04" and article.date == "2021-03-10"

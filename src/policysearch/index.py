@@ -244,7 +244,7 @@ def make_schema() -> fields.Schema:
         title_b=_Tokens(TITLE_BOOST), body_b=_Tokens(),
         province=fields.KEYWORD(), industry=fields.KEYWORD(),
         year=fields.ID(), doc_type=fields.ID(), source=fields.ID(),
-        issuer=fields.KEYWORD(), topic=fields.ID(), doc_number=fields.ID(),
+        issuer=fields.KEYWORD(), topic=fields.ID(), doc_number=fields.ID(), written_year=fields.ID(),
         datekey=fields.COLUMN(columns.NumericColumn("i", default=0)),
         article=fields.STORED(),
     )
@@ -272,7 +272,7 @@ def document(article: Article) -> dict:
     )
     for name, value in (("year", article.year), ("doc_type", article.doc_type),
                         ("source", article.source), ("topic", article.topic),
-                        ("doc_number", article.doc_number)):
+                        ("doc_number", article.doc_number), ("written_year", article.written_year)):
         if value:
             doc[name] = value
     issuers = metadata.split_issuers(article.issuer)

@@ -61,16 +61,16 @@ MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase
 VERIFY_LIMIT = 20000         # see _Planner._verify
 RANK_TERMS = 8               # terms scored for ranking (the rarest)
 RANK_SECONDS = 0.3           # time allowed to rank; documents not scored by then go by date
-FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic")
-FILTER_FACETS = ("province", "industry", "doc_type", "issuer", "topic")  # repeatable parameters
+FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
+FILTER_FACETS = ("province", "industry", "doc_type", "issuer", "topic", "written_year")  # repeatable
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
 KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source", "issuer", "topic",
-                  "doc_number"}
+                  "doc_number", "written_year"}
 CONTAINS_FIELDS = metadata.CONTAINS_FIELDS   # field:text finds values containing the text
 FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
                  "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type",
                  "发文机关": "issuer", "机关": "issuer", "主题分类": "topic", "主题": "topic",
-                 "发文字号": "doc_number", "文号": "doc_number"}
+                 "发文字号": "doc_number", "文号": "doc_number", "成文年份": "written_year"}
 SCOPES = ("all", "title")    # the UI's 全文 / 仅标题 switch
 REBUILD_HINT = "rebuild it with `policysearch index CORPUS --rebuild`"
 
@@ -150,6 +150,7 @@ class SearchRequest:
     doc_type: tuple[str, ...] = ()
     issuer: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()
+    written_year: tuple[str, ...] = ()
     scope: str = "all"
     synonyms: bool = True
     date_from: int | None = None
@@ -162,7 +163,7 @@ class SearchRequest:
     @classmethod
     def from_params(cls, q=None, province=(), industry=(), date_from=None, date_to=None,
                     sort="relevance", page=1, per_page=10, doc_type=(), issuer=(), topic=(),
-                    scope="all", synonyms=True) -> "SearchRequest":
+                    written_year=(), scope="all", synonyms=True) -> "SearchRequest":
         q = "" if q is None else str(q)
         if len(q) > MAX_QUERY_CHARS:
             raise ParamError("q", f"查询有 {len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个，"
@@ -179,7 +180,8 @@ class SearchRequest:
         return cls(q=q, province=_values("province", province),
                    industry=_values("industry", industry),
                    doc_type=_values("doc_type", doc_type), issuer=_values("issuer", issuer),
-                   topic=_values("topic", topic), scope=scope, synonyms=bool(synonyms),
+                   topic=_values("topic", topic), written_year=_values("written_year", written_year),
+                   scope=scope, synonyms=bool(synonyms),
                    date_from=lo, date_to=hi,
                    sort=sort, page=_int("page", page, 1, 1, MAX_PAGE),
                    per_page=_int("per_page", per_page, 10, 1, MAX_PER_PAGE),
@@ -738,8 +740,9 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> tuple[dic
             for mask in handle.facet_masks[fname].values():
                 dated |= mask
             undated = (base & handle.live & ~dated).bit_count()
-        counts.sort(key=(lambda vc: vc[0]) if fname == "year" else (lambda vc: (-vc[1], vc[0])),
-                    reverse=fname == "year")
+        by_value = fname in ("year", "written_year")   # years read newest first
+        counts.sort(key=(lambda vc: vc[0]) if by_value else (lambda vc: (-vc[1], vc[0])),
+                    reverse=by_value)
         out[fname] = [{"value": v, "count": c} for v, c in counts]
     return out, undated
 

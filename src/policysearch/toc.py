@@ -55,18 +55,19 @@ def _name(line: str) -> str:
 
 
 def sections(text: str | None, headings: list[dict], terms) -> list[dict]:
-    """The body cut at `headings` into [{"id", "html", "matches"}] (the part before the first
-    heading has id None); each heading also gets its "matches" count."""
+    """The body cut at `headings` into [{"id", "level", "html", "matches"}] (the part before
+    the first heading has id None, level 0); each heading also gets its "matches" count."""
     text = text or ""
     starts = [0] + [h["start"] for h in headings] + [len(text)]
     ids = [None] + [h["id"] for h in headings]
+    levels = [0] + [h["level"] for h in headings]
     out = []
     for n, ident in enumerate(ids):
         part = text[starts[n]:starts[n + 1]].rstrip("\n")
         if not part and ident is None:
             continue
         html = render.highlight(part, terms)
-        out.append({"id": ident, "html": html, "matches": html.count("<mark>")})
+        out.append({"id": ident, "level": levels[n], "html": html, "matches": html.count("<mark>")})
     counts = {s["id"]: s["matches"] for s in out}
     for h in headings:
         h["matches"] = counts.get(h["id"], 0)

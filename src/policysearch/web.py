@@ -40,9 +40,9 @@ PER_PAGE_DEFAULT = 10
 PER_PAGE_MAX = 100
 CSV_MAX_ROWS = 1000      # the CSV export stops here; the page and a header say so
 FEED_SIZE = 30           # entries in an Atom feed: the newest results of the search
-FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic")
+FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
 FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种",
-                "issuer": "发文机关", "topic": "主题分类"}
+                "issuer": "发文机关", "topic": "主题分类", "written_year": "成文年份"}
 FILTERS = backend.FILTER_FACETS   # facets that are also repeatable parameters
 SCOPE_LABELS = {"all": "全文", "title": "仅标题"}
 ONE_VALUE_SHARE = 0.95   # a facet whose top value holds this share of the results says nothing
@@ -562,7 +562,8 @@ def _article_meta(a: dict) -> list[dict]:
     ones left out."""
     rows = [("日期", _date_text(a)), ("来源", a.get("source")), ("作者", pages.byline_author(a.get("byline"))),
             ("稿源", a.get("credit")), ("发文机关", a.get("issuer")), ("发文字号", a.get("doc_number")),
-            ("文种", a.get("doc_type")), ("主题分类", metadata.topic_path(a.get("topic")))]
+            ("成文日期", a.get("written_date")), ("文种", a.get("doc_type")),
+            ("主题分类", metadata.topic_path(a.get("topic")))]
     out = [{"label": label, "value": value, "links": None} for label, value in rows if value]
     for label, name, key in (("发文机关", "issuer", "issuer"), ("主题分类", "topic", "topic")):
         row = next((r for r in out if r["label"] == label), None)
