@@ -5,8 +5,8 @@ did-you-mean, the outline of a long report and the filter drawer on a phone.
 Screenshots go to test-artifacts/ (gitignored) for people to look at."""
 from __future__ import annotations
 
-from test_browser import browser, live_server, page, shot, total  # noqa: F401 (fixtures)
-from test_browser import expect
+from test_browser import ARTIFACTS, expect, phone, shot, total
+from test_browser import browser, live_server, page  # noqa: F401 (fixtures used by the tests)
 
 
 def test_completion_dropdown_while_typing(page, live_server):
@@ -125,8 +125,7 @@ def test_long_report_outline_and_jumping_between_sections(page, live_server):
 
 
 def test_phone_filters_sit_behind_a_button(browser, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
+    context = phone(browser)
     page = context.new_page()
     try:
         page.goto(f"{live_server}/search?q=发展")
@@ -156,4 +155,4 @@ def test_year_chart_shows_counts_and_the_undated(page, live_server):
     expect(chart.locator("g.bar-undated")).to_have_count(1)
     counts = chart.locator("text.bar-count").all_text_contents()
     assert any(c.strip() for c in counts)
-    chart.screenshot(path=str(__import__("test_browser").ARTIFACTS / "18-year-chart.png"))
+    chart.screenshot(path=str(ARTIFACTS / "18-year-chart.png"))

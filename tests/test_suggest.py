@@ -1,8 +1,6 @@
 """Completion and "did you mean", on a real index of invented titles."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from policysearch import search, suggest
@@ -13,16 +11,10 @@ TITLES = ["关于加快发展智能网联汽车的通知", "智能网联汽车�
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, settings_factory):
-    from policysearch import index
-    corpus = tmp_path_factory.mktemp("suggest") / "corpus"
-    corpus.mkdir()
+def index_dir(index_rows):
     rows = [{"title": t, "text": f"{t}。有关部门作出部署。", "date": f"2024-0{n % 9 + 1}-01"}
             for n, t in enumerate(TITLES)]
-    (corpus / "titles.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
-    settings = settings_factory(corpus.parent / "index")
-    index.update(corpus, settings)
-    return settings.index_dir
+    return index_rows(rows, "suggest").index_dir
 
 
 def test_completes_frequent_title_words_then_titles(index_dir, tmp_path):

@@ -2,8 +2,6 @@
 directions on a real index of invented articles."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from policysearch import analysis, search, synonyms
@@ -47,17 +45,11 @@ def test_traditional_script_expands_too():
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, settings_factory):
-    from policysearch import index
-    corpus = tmp_path_factory.mktemp("syn") / "corpus"
-    corpus.mkdir()
+def index_dir(index_rows):
     rows = [{"title": "甲市新能源车下乡活动启动", "text": "本市组织新能源车下乡，惠及农村居民。", "date": "2024-03-01"},
             {"title": "乙省推广新能源汽车", "text": "乙省出台措施推广新能源汽车，完善充电设施。", "date": "2024-04-01"},
             {"title": "丙县农机补贴", "text": "丙县发放农机购置补贴。", "date": "2024-05-01"}]
-    (corpus / "news.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
-    settings = settings_factory(corpus.parent / "index")
-    index.update(corpus, settings)
-    return settings.index_dir
+    return index_rows(rows, "synonyms").index_dir
 
 
 def titles(index_dir, q, **params):

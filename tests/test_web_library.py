@@ -42,17 +42,9 @@ def test_issuer_query_and_its_alias_in_json(client):
     assert a["total"] == b["total"] > 0
 
 
-def test_a_field_with_no_values_says_so_on_the_page(client, tmp_path, settings_factory):
-    import json as jsonlib
-
-    from policysearch import index
+def test_a_field_with_no_values_says_so_on_the_page(index_rows):
     from policysearch.web import create_app
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.json").write_text(jsonlib.dumps([{"title": "某县召开会议", "text": "研究工作。"}],
-                                                 ensure_ascii=False), "utf-8")
-    settings = settings_factory(tmp_path / "index")
-    index.update(corpus, settings)
+    settings = index_rows([{"title": "某县召开会议", "text": "研究工作。"}])
     own = create_app({"SETTINGS": settings, "TESTING": True}).test_client()
     doc, text = page(own, "/search?q=issuer:国务院")
     assert "发文机关" in doc.xpath("//p[@class='notice']")[0].text_content()

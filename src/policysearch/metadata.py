@@ -24,14 +24,20 @@ def match_key(text: str) -> str:
     return " " + _PUNCT.sub(" ", analysis.normalise(text or "")).strip() + " "
 
 
-def containing(values, text: str) -> list[str]:
-    """The values that contain `text`: whole runs at both ends (国办发〔2019〕4号 is not found
-    by 〔2019〕14号 nor the other way round), any part of a run of Chinese in between."""
+def keyed(values) -> list[tuple[str, str]]:
+    """(value, match_key(value)) pairs, worked out once for `containing`."""
+    return [(v, match_key(v)) for v in values]
+
+
+def containing(keyed_values, text: str) -> list[str]:
+    """The values (of `keyed` pairs) that contain `text`: whole numbers and Latin words at
+    both ends (国办发〔2019〕4号 is not found by 〔2019〕14号 nor the other way round), any
+    part of a run of Chinese."""
     needle = match_key(text).strip()
     if not needle:
         return []
     pattern = re.compile(r"(?<![0-9a-z])" + re.escape(needle) + r"(?![0-9a-z])")
-    return [v for v in values if pattern.search(match_key(v))]
+    return [value for value, key in keyed_values if pattern.search(key)]
 
 
 def split_issuers(issuer: str | None) -> list[str]:

@@ -16,8 +16,15 @@ either side, while documents that contain it as words score higher; a "quoted ph
 bigram phrase alone (only literal text), with the words as an optional ranking boost. Title
 fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F.
 
-Filters: several values of one facet (province, industry, doc_type) are ORed, different
-facets ANDed, and the date range keeps articles whose date (at its own precision) lies in it.
+Before planning, words that are one form of a synonym group get the other forms ORed in
+(synonyms.py; `synonyms=False` turns it off, the result lists them either way), and
+`scope="title"` puts every unfielded word in the title. `issuer:`, `topic:` and
+`doc_number:` find the values that contain their text (metadata.py); a field that no article
+has, or a query of operators alone, matches nothing and says so in the result's `messages`.
+
+Filters: several values of one facet (province, industry, doc_type, issuer, topic,
+written_year) are ORed, different facets ANDed, and the date range keeps articles whose
+date (at its own precision) lies in it.
 
 Facets (Datasette-style): each facet is counted over the query's result set with every
 *other* active filter applied, but not its own (for the year facet, its own filter is the date
@@ -443,11 +450,10 @@ class _Planner:
 
     def _keyword(self, fname: str, text: str) -> int:
         if fname in CONTAINS_FIELDS:
-            values = self.h.values(fname)
-            if not values:
+            if not self.h.keyed_values(fname):
                 self.notes.append(metadata.no_values_note(fname))
                 return 0
-            return self.h.contains_mask(fname, text, values)
+            return self.h.contains_mask(fname, text)
         return self.h.term_mask(fname, text)
 
     def _all(self, field: str, terms) -> int:
@@ -613,6 +619,7 @@ class _Handle:
             else [0] * self.nbits
         self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
+        self._keyed: dict[str, list[tuple[str, str]]] = {}
         self._by_date: list[int] | None = None
 
     def term_mask(self, field: str, text: str) -> int:
@@ -655,21 +662,18 @@ class _Handle:
             masks[term] = _mask(ids, self.nbits)
         return masks
 
-    def values(self, fname: str) -> list[str]:
-        """Every value of a metadata field in this generation (read once)."""
-        if fname in self.facet_masks:
-            return list(self.facet_masks[fname])
-        key = ("values", fname)
-        if key not in self._term_masks:
+    def keyed_values(self, fname: str) -> list[tuple[str, str]]:
+        """Every value of a metadata field with its match key (read once per generation)."""
+        if fname not in self._keyed:
             reader = self.searcher.reader()
-            self._term_masks[key] = list(reader.field_terms(fname)) \
-                if fname in reader.schema else []
-        return self._term_masks[key]
+            values = reader.field_terms(fname) if fname in reader.schema else []
+            self._keyed[fname] = metadata.keyed(values)
+        return self._keyed[fname]
 
-    def contains_mask(self, fname: str, text: str, values: list[str]) -> int:
-        """Docnums whose `fname` value contains `text` (compared by metadata.match_key)."""
+    def contains_mask(self, fname: str, text: str) -> int:
+        """Docnums whose `fname` value contains `text` (see metadata.containing)."""
         out = 0
-        for value in metadata.containing(values, text):
+        for value in metadata.containing(self.keyed_values(fname), text):
             out |= self.term_mask(fname, value)
         return out
 
