@@ -5,8 +5,17 @@ did-you-mean, the outline of a long report and the filter drawer on a phone.
 Screenshots go to test-artifacts/ (gitignored) for people to look at."""
 from __future__ import annotations
 
+import pytest
 from test_browser import ARTIFACTS, expect, phone, shot, total
 from test_browser import browser, live_server, page  # noqa: F401 (fixtures used by the tests)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def completer_ready(indexed_corpus):
+    """Built before the first keystroke, as `serve` starts building it at start."""
+    from policysearch import suggest
+    settings = indexed_corpus[1]
+    suggest.completer(settings.index_dir, settings.cache_dir)
 
 
 def test_completion_dropdown_while_typing(page, live_server):

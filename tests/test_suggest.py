@@ -14,7 +14,9 @@ TITLES = ["关于加快发展智能网联汽车的通知", "智能网联汽车�
 def index_dir(index_rows):
     rows = [{"title": t, "text": f"{t}。有关部门作出部署。", "date": f"2024-0{n % 9 + 1}-01"}
             for n, t in enumerate(TITLES)]
-    return index_rows(rows, "suggest").index_dir
+    index_dir = index_rows(rows, "suggest").index_dir
+    suggest.completer(index_dir)    # built here, so no request waits for it
+    return index_dir
 
 
 def test_completes_frequent_title_words_then_titles(index_dir, tmp_path):
@@ -44,10 +46,12 @@ def test_nothing_for_operators_fields_and_trailing_space(index_dir, tmp_path):
 
 def test_the_completer_is_cached_on_disk_per_generation(index_dir, tmp_path):
     suggest._completers.clear()
-    suggest.suggestions(index_dir, "智能", tmp_path)
+    suggest.completer(index_dir, tmp_path)
     assert list(tmp_path.glob("suggest-*.pickle"))
     suggest._completers.clear()
-    assert suggest.suggestions(index_dir, "智能", tmp_path)[1]
+    assert suggest.completer(index_dir, tmp_path, wait=False) is None
+    assert suggest.suggestions(index_dir, "智能", tmp_path)[1]     # loaded, not rebuilt
+    assert suggest.completer(index_dir, tmp_path, wait=False) is not None
 
 
 def test_did_you_mean_a_close_spelling(index_dir, tmp_path):

@@ -13,8 +13,10 @@ from test_web import ATOM, QUERY, get_json, page
 
 @pytest.fixture(scope="module")
 def client(indexed_corpus):
+    from policysearch import suggest
     from policysearch.web import create_app
     _, settings, _ = indexed_corpus
+    suggest.completer(settings.index_dir, settings.cache_dir)   # as `serve` does at start
     return create_app({"SETTINGS": settings, "TESTING": True}).test_client()
 
 

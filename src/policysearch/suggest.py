@@ -7,7 +7,8 @@ best of a range is a heap selection, cached for the few prefixes (one or two cha
 whose range is large, so every answer is well under a millisecond once built. Building reads
 every title (search.completion_sources) and takes seconds on a large index, so a server
 starts it in the background (`warm`) and keeps the result in the cache directory, keyed by
-the generation; until it is ready, /suggest answers with no completions rather than wait.
+the generation; until it is ready, /suggest answers with no completions rather than wait
+(more than COMPLETE_WAIT: long enough for a small index to build at the first request).
 
 "Did you mean" runs only when a search found nothing: each unquoted word gets a close
 spelling (one character inserted, deleted or replaced, found with a symmetric-delete table
@@ -35,6 +36,8 @@ TITLE_CHARS = 80           # longer titles are not offered as completions
 CACHE_RANGE = 256          # ranges larger than this keep their top answer in memory
 MAX_DID_YOU_MEAN = 4
 RECHECK_SECONDS = 1.0      # how often completion asks whether an index run has committed
+COMPLETE_WAIT = 0.5        # a request waits this long for a completer being built, then
+SPELLING_WAIT = 2.0        # ... answers without it (as does "did you mean", a little longer)
 CACHE_VERSION = 1
 _OPERATORS = {"OR", "AND", "NOT", "|", "||", "&", "&&", "+"}
 
@@ -162,14 +165,26 @@ def completer(index_dir, cache_dir=None, wait: bool = True) -> Completer | None:
             _building.discard(where)
 
 
-def warm(index_dir, cache_dir=None) -> None:
+def warm(index_dir, cache_dir=None) -> threading.Thread:
     """Build the completer in the background (a server calls this at start). Never raises."""
     def build():
         try:
             completer(index_dir, cache_dir)
         except Exception:
             pass
-    threading.Thread(target=build, name="suggest-warm", daemon=True).start()
+    thread = threading.Thread(target=build, name="suggest-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def _ready(index_dir, cache_dir, wait_s: float) -> Completer | None:
+    """The completer if it is built or can be built within `wait_s` (a small index); else
+    None, with the build going on in the background for the next request."""
+    found = completer(index_dir, cache_dir, wait=False)
+    if found is None:
+        warm(index_dir, cache_dir).join(wait_s)
+        found = completer(index_dir, cache_dir, wait=False)
+    return found
 
 
 def _cache_file(key: str, cache_dir) -> Path | None:
@@ -205,7 +220,7 @@ def _save(key: str, built: Completer, cache_dir) -> None:
 
 def suggestions(index_dir, q: str, cache_dir=None) -> list:
     """The OpenSearch suggestions document: [q, [completion, …]]."""
-    found = completer(index_dir, cache_dir, wait=True)
+    found = _ready(index_dir, cache_dir, COMPLETE_WAIT) if q.strip() else None
     return [q, found.complete(q) if found else []]
 
 
@@ -220,7 +235,7 @@ def did_you_mean(index_dir, request: search.SearchRequest, cache_dir=None) -> li
     plain = [i for i, w in enumerate(words) if w.upper() not in _OPERATORS
              and not any(c in w for c in ":：\"“”()（）") and not w.startswith("-")]
     out: list[dict] = []
-    found = completer(index_dir, cache_dir, wait=True)
+    found = _ready(index_dir, cache_dir, SPELLING_WAIT)
     if found:
         for i in plain:
             fix = found.close_spelling(words[i])

@@ -467,7 +467,7 @@ def search_csv():
     out.write("\ufeff")  # a BOM, so that spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(out)
     columns = ["id", "title", "date", "source", "provinces", "industries", "doc_type", "issuer",
-               "doc_number", "url", "file", "score"]
+               "doc_number", "topic", "written_date", "url", "file", "score"]
     writer.writerow(columns + ["snippet", "article_url"])
     for hit in rows:
         values = ["、".join(hit.get(c) or []) if c in ("provinces", "industries") else hit.get(c)
