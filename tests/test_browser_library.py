@@ -56,7 +56,7 @@ def test_search_box_over_a_long_facet(page, live_server):
     visible = facet.locator("li:visible")
     expect(visible.first).to_be_visible()
     assert all("体育" in t for t in visible.all_inner_texts())
-    shot(page, "12-facet-search", full_page=False)
+    facet.screenshot(path=str(ARTIFACTS / "12-facet-search.png"))
     visible.first.locator("a").click()
     page.wait_for_url("**topic=*")
     first = page.locator("section[data-facet=topic] a.facet-item").first
