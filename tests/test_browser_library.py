@@ -122,6 +122,7 @@ def test_long_report_outline_and_jumping_between_sections(page, live_server):
     expect(toc.locator("a.is-current")).not_to_have_attribute("data-toc", first_section)
     second = page.locator(".article-body mark.is-current").evaluate("m => m.closest('.body-section').id")
     assert second != first_section
+    page.wait_for_timeout(1000)   # the smooth scroll ends before the picture
     shot(page, "15-report-outline", full_page=False)
     # a table-of-contents link goes to its section
     link = toc.locator("a[data-toc]").nth(2)
