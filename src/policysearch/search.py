@@ -46,8 +46,8 @@ from whoosh.query import TermNotFound
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import TimeLimit
 
-from policysearch import analysis, render
-from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
+from policysearch import analysis, integrity, render
+from policysearch.index import (CURRENT, STAMP, TITLE_BOOST, read_json, current_generation,
                                 date_key)
 
 MAX_QUERY_CHARS = 300
@@ -67,6 +67,9 @@ KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
 FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
                  "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type"}
 REBUILD_HINT = "rebuild it with `policysearch index CORPUS --rebuild`"
+INDEX_COMMAND = "policysearch index CORPUS"
+REBUILD_COMMAND = "policysearch index CORPUS --rebuild"
+REPAIR_COMMAND = "policysearch check --repair"
 
 
 class SearchError(Exception):
@@ -81,7 +84,11 @@ class ParamError(SearchError):
 
 
 class IndexUnavailable(SearchError):
-    pass
+    """No usable index; `command` is what the user should run to get one."""
+
+    def __init__(self, message: str, command: str = REBUILD_COMMAND):
+        super().__init__(message)
+        self.command = command
 
 
 # -- the request --------------------------------------------------------------------------
@@ -562,9 +569,18 @@ class _Handle:
 
     def __init__(self, index_dir: Path):
         gen = current_generation(index_dir)
+        if gen is None and (index_dir / CURRENT).exists():
+            raise IndexUnavailable(f"the index at {index_dir} is damaged ({CURRENT} does not "
+                                   f"name a generation); run `{REPAIR_COMMAND}`",
+                                   REPAIR_COMMAND)
         if gen is None:
             raise IndexUnavailable(f"no index at {index_dir}; build one with "
-                                   "`policysearch index CORPUS`")
+                                   f"`{INDEX_COMMAND}`", INDEX_COMMAND)
+        try:  # damage must give this error, never a wrong answer
+            integrity.require_whole(gen)
+        except integrity.IndexDamaged as exc:
+            raise IndexUnavailable(f"the index at {index_dir} is damaged ({exc}); run "
+                                   f"`{REPAIR_COMMAND}`", REPAIR_COMMAND) from None
         stamp = read_json(gen / STAMP, None)
         if stamp != analysis.stamp():
             raise IndexUnavailable(f"the index at {index_dir} was built with a different "
