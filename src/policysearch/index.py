@@ -687,20 +687,26 @@ def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = Fa
 
 def _reclaiming_merge(merge: bool):
     """A Whoosh merge policy that drops fully deleted segments and rewrites (keeping only
-    live documents) those mostly deleted, then merges small ones when `merge`."""
+    live documents) those mostly deleted, then merges small ones (MERGE_SMALL) when `merge`.
+
+    Whoosh's add_reader hands the pool the empty value of a keyword posting as '' (the pool
+    wants bytes or None), so the pool is given None for it while merging."""
     def policy(writer, segments):
-        kept = []
-        for segment in segments:
-            live, written = segment.doc_count(), segment.doc_count_all()
-            if live == 0:
-                continue
-            if live < written * MIN_LIVE_FRACTION:
-                reader = SegmentReader(writer.storage, writer.schema, segment)
-                writer.add_reader(reader)
-                reader.close()
-            else:
-                kept.append(segment)
-        return MERGE_SMALL(writer, kept) if merge else kept
+        pool_add = writer.pool.add
+        writer.pool.add = lambda item: pool_add(item if item[4] else item[:4] + (None,))
+        try:
+            kept = []
+            for segment in segments:
+                live, written = segment.doc_count(), segment.doc_count_all()
+                if live and live < written * MIN_LIVE_FRACTION:
+                    reader = SegmentReader(writer.storage, writer.schema, segment)
+                    writer.add_reader(reader)
+                    reader.close()
+                elif live:
+                    kept.append(segment)
+            return MERGE_SMALL(writer, kept) if merge else kept
+        finally:
+            writer.pool.add = pool_add
     return policy
 
 
@@ -752,17 +758,38 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
             old = read_json(gen / MANIFEST, {}).get("files", {})
         summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
         _write_json(gen / MANIFEST, {"files": manifest})
-        integrity.record(gen, generation_files(gen))
-        integrity.remove_unrecorded(gen)
-        _write_text(index_dir / CORPUS, str(corpus_dir.resolve()) + "\n")
-        _switch(index_dir, gen)
+        _publish(index_dir, gen, corpus_dir)
     except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
+        # An interrupted or failed update keeps the batches it committed, when they are
+        # consistent; a rebuild is kept only whole. Anything else is removed.
+        if fresh or not _publish_quietly(index_dir, gen, corpus_dir):
+            shutil.rmtree(gen, ignore_errors=True)
         raise
     integrity.collect_garbage(index_dir, gen)
     if notes:
         summary["notes"] = notes
     return summary
+
+
+def _publish(index_dir: Path, gen: Path, corpus_dir: Path) -> None:
+    """Seal generation `gen` (checksums, no stray files) and make it the live one."""
+    files = read_json(gen / MANIFEST, {}).get("files", {})
+    count, listed = open_count(gen), sum(entry["articles"] for entry in files.values())
+    if count != listed:
+        raise IndexWriteError(f"the new generation holds {count} articles, its manifest "
+                              f"lists {listed}")
+    integrity.record(gen, generation_files(gen))
+    integrity.remove_unrecorded(gen)
+    _write_text(index_dir / CORPUS, str(corpus_dir.resolve()) + "\n")
+    _switch(index_dir, gen)
+
+
+def _publish_quietly(index_dir: Path, gen: Path, corpus_dir: Path) -> bool:
+    try:
+        _publish(index_dir, gen, corpus_dir)
+        return True
+    except Exception:  # the run is failing already; this was only a chance to keep work
+        return False
 
 
 def recorded_corpus(index_dir: Path) -> Path | None:

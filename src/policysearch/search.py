@@ -576,16 +576,16 @@ class _Handle:
         if gen is None:
             raise IndexUnavailable(f"no index at {index_dir}; build one with "
                                    f"`{INDEX_COMMAND}`", INDEX_COMMAND)
-        try:  # damage must give this error, never a wrong answer
-            integrity.require_whole(gen)
-        except integrity.IndexDamaged as exc:
-            raise IndexUnavailable(f"the index at {index_dir} is damaged ({exc}); run "
-                                   f"`{REPAIR_COMMAND}`", REPAIR_COMMAND) from None
         stamp = read_json(gen / STAMP, None)
         if stamp != analysis.stamp():
             raise IndexUnavailable(f"the index at {index_dir} was built with a different "
                                    f"analysis ({_stamp_text(stamp)}, this program has "
                                    f"{_stamp_text(analysis.stamp())}); {REBUILD_HINT}")
+        try:  # damage must give this error, never a wrong answer
+            integrity.require_whole(gen)
+        except integrity.IndexDamaged as exc:
+            raise IndexUnavailable(f"the index at {index_dir} is damaged ({exc}); run "
+                                   f"`{REPAIR_COMMAND}`", REPAIR_COMMAND) from None
         try:
             self.ix = whoosh_index.open_dir(str(gen))
             self.searcher = self.ix.searcher()
