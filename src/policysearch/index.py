@@ -31,6 +31,7 @@ This relies on private parts of Whoosh 2.7 (pinned <2.8 in pyproject.toml).
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import multiprocessing
@@ -555,8 +556,11 @@ def _worker_main(gen, corpus_dir, jobs, results, parent):
         builder.finish()
         results.put(("done", None))
     except BaseException as exc:
-        builder.cancel()
-        results.put(("failed", f"{type(exc).__name__}: {exc}"))
+        try:
+            builder.cancel()
+        except Exception:  # e.g. the disk is still full: the parent removes what is left
+            pass
+        results.put(("failed", (getattr(exc, "errno", None), f"{type(exc).__name__}: {exc}")))
 
 
 def _next_job(jobs, parent: int):
@@ -626,7 +630,10 @@ def _build_parallel(jobs, gen, corpus_dir, nprocs, progress, on_segment, reporte
             elif kind == "done":
                 finished += 1
             else:
-                raise IndexWriteError(f"indexing worker failed: {payload}")
+                code, message = payload
+                if code:  # disk full, no permission: said once, by update()
+                    raise OSError(code, os.strerror(code))
+                raise IndexWriteError(f"indexing worker failed: {message}")
     finally:
         for p in procs:
             p.join(timeout=5)
@@ -727,8 +734,10 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
         with _WriterLock(index_dir):
             summary = _update_locked(corpus_dir, index_dir, settings, rebuild, progress)
     except OSError as exc:
+        hint = "; the index is unchanged: free some space and run again" \
+            if exc.errno == errno.ENOSPC else ""
         raise IndexWriteError(f"cannot write the index at {index_dir}: "
-                              f"{exc.strerror or exc}") from exc
+                              f"{exc.strerror or exc}{hint}") from exc
     summary["took_s"] = round(time.monotonic() - started, 3)
     return summary
 
