@@ -155,6 +155,39 @@ def test_workers_die_with_their_parent_and_release_the_lock(tmp_path, settings_f
     assert counts(index_dir) == expected(2, 10)
 
 
+KILL_AT_FILE = """
+import os, signal, sys
+from pathlib import Path
+from policysearch import index
+from policysearch.settings import Settings
+
+index._SegmentBuilder.MAX_POSTINGS = 1          # a segment, so a commit, per file
+def progress(done, total, name):
+    if done == int(sys.argv[3]):                # files before this one are committed
+        os.kill(os.getpid(), signal.SIGKILL)
+settings = Settings.load(index_dir=Path(sys.argv[2]), workers=1)
+index.update(Path(sys.argv[1]), settings, progress=progress)
+"""
+
+
+def test_the_next_run_resumes_from_what_a_killed_update_committed(tmp_path, settings_factory):
+    settings = dataclasses.replace(settings_factory(tmp_path / "index"), workers=1)
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 2, 5)
+    index.update(corpus, settings)
+    write_corpus(corpus, 6, 5, first=2)
+    env = dict(os.environ, POLICYSEARCH_CACHE=str(settings.cache_dir))
+    killed = subprocess.run([sys.executable, "-c", KILL_AT_FILE, str(corpus),
+                             str(settings.index_dir), "4"], env=env, timeout=RUN_TIMEOUT)
+    assert killed.returncode == -signal.SIGKILL
+    assert counts(settings.index_dir) == expected(2, 5)       # untouched until the next run
+    summary = index.update(corpus, settings)
+    assert "resumed" in summary["notes"][0] and "(25 articles)" in summary["notes"][0]
+    assert summary["files"]["added"] == 3 and summary["files"]["unchanged"] == 5
+    assert counts(settings.index_dir) == expected(8, 5)
+    assert checkindex.check(settings.index_dir)["problems"] == []
+
+
 # -- disk full ----------------------------------------------------------------------------
 
 @pytest.fixture

@@ -61,6 +61,7 @@ from policysearch.settings import Settings
 CURRENT = "CURRENT"
 LOCK = "LOCK"
 CORPUS = "CORPUS"
+RESUME = "RESUME"
 MANIFEST = "manifest.json"
 STAMP = "analysis.json"
 TITLE_BOOST = 3.0
@@ -744,9 +745,12 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
 
 def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
     current = current_generation(index_dir)
-    integrity.collect_garbage(index_dir, current)
     stamp = analysis.stamp()
     notes = []
+    if not rebuild and (resumed := _resume(index_dir, current, corpus_dir, stamp)) is not None:
+        current = current_generation(index_dir)
+        notes.append(f"resumed from what a stopped run had committed ({resumed} articles)")
+    integrity.collect_garbage(index_dir, current)
     if current is not None and not rebuild:
         if read_json(current / STAMP, None) != stamp:
             rebuild = True  # tokens made by another analysis cannot be mixed with ours
@@ -755,8 +759,11 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
             notes.append(f"the index was damaged ({damage[0]['file']}: "
                          f"{damage[0]['problem']}); rebuilt it from the corpus")
     fresh = rebuild or current is None
+    keep_partial = current is None or not fresh  # an update, or the very first build
     gen = _new_generation(index_dir)
     try:
+        if keep_partial:  # what a killed run committed can be resumed from this generation
+            _write_text(gen / RESUME, current.name if current else "")
         if fresh:
             whoosh_index.create_in(str(gen), make_schema())
             _write_json(gen / STAMP, stamp)
@@ -771,13 +778,32 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
     except BaseException:
         # An interrupted or failed update keeps the batches it committed, when they are
         # consistent; a rebuild is kept only whole. Anything else is removed.
-        if fresh or not _publish_quietly(index_dir, gen, corpus_dir):
+        if not keep_partial or not _publish_quietly(index_dir, gen, corpus_dir):
             shutil.rmtree(gen, ignore_errors=True)
         raise
     integrity.collect_garbage(index_dir, gen)
     if notes:
         summary["notes"] = notes
     return summary
+
+
+def _resume(index_dir: Path, current: Path | None, corpus_dir: Path, stamp) -> int | None:
+    """Publish what a killed update (or first build) committed, when it is consistent;
+    returns its article count, or None when there is nothing to resume."""
+    gens = [g for g in index_dir.glob("gen-*") if integrity.generation_number(g) is not None]
+    newest = max(gens, key=integrity.generation_number, default=None)
+    if newest is None or newest == current:
+        return None
+    try:
+        base = (newest / RESUME).read_text("utf-8")
+    except (OSError, ValueError):
+        return None
+    if base != (current.name if current else "") or read_json(newest / STAMP, None) != stamp:
+        return None
+    if not _publish_quietly(index_dir, newest, corpus_dir):
+        return None
+    files = read_json(newest / MANIFEST, {}).get("files", {})
+    return sum(entry["articles"] for entry in files.values())
 
 
 def _publish(index_dir: Path, gen: Path, corpus_dir: Path) -> None:
