@@ -330,17 +330,6 @@ def test_the_503_page_names_the_repair_command(built, tmp_path):
 
 # -- garbage ------------------------------------------------------------------------------
 
-def _disk_bytes(root: Path) -> int:
-    """Bytes of the files under root, hard links counted once."""
-    seen, size = set(), 0
-    for path in root.rglob("*"):
-        st = path.lstat()
-        if path.is_file() and (st.st_dev, st.st_ino) not in seen:
-            seen.add((st.st_dev, st.st_ino))
-            size += st.st_size
-    return size
-
-
 def test_appends_to_one_file_do_not_grow_the_index(tmp_path, settings_factory):
     """One file of 150 articles re-indexed after each one-line append: its old segment is
     dropped, not kept fully deleted, and only the previous generation is kept."""
@@ -348,14 +337,14 @@ def test_appends_to_one_file_do_not_grow_the_index(tmp_path, settings_factory):
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 1, 150)
     index.update(corpus, settings)
-    first = _disk_bytes(settings.index_dir)
+    first = integrity.disk_bytes(settings.index_dir)
     for n in range(5):
         with open(corpus / "f000.jsonl", "a", encoding="utf-8") as f:
             f.write(json.dumps({"title": f"标志词追加{n}", "text": "追加的一行。"},
                                ensure_ascii=False) + "\n")
         index.update(corpus, settings)
     assert counts(settings.index_dir)["total"] == 155
-    assert _disk_bytes(settings.index_dir) < 2.5 * first    # live + previous generation
+    assert integrity.disk_bytes(settings.index_dir) < 2.5 * first    # live + previous generation
     assert len(generations(settings.index_dir)) == 2
 
 

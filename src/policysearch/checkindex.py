@@ -22,8 +22,8 @@ class RepairError(Exception):
 
 
 def check(index_dir: Path) -> dict:
-    """The check report: {"index", "generation", "problems": [{"file", "problem"}],
-    "advice": what to run when there are problems}."""
+    """The check report: {"index", "generation", "bytes" (the index's size on disk),
+    "problems": [{"file", "problem"}], "advice": what to run when there are problems}."""
     index_dir = Path(index_dir)
     report = {"index": str(index_dir), "generation": None, "problems": [],
               "advice": REPAIR_ADVICE}
@@ -37,6 +37,7 @@ def check(index_dir: Path) -> dict:
             report["advice"] = "build one with `policysearch index CORPUS`"
         return report
     report["generation"] = gen.name
+    report["bytes"] = integrity.disk_bytes(index_dir)
     problems += [{"file": f"{gen.name}/{p['file']}", "problem": p["problem"]}
                  for p in integrity.verify(gen)]
     if not problems:

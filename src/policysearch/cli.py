@@ -212,7 +212,8 @@ def _check_text(report: dict, whole: bool) -> str:
     elif report["problems"]:
         lines.append(f"the index is not whole; {report['advice']}")
     else:
-        lines.append(f"{report['index']}: ok ({report['generation']}, every file verified)")
+        lines.append(f"{report['index']}: ok ({report['generation']}, every file verified, "
+                     f"{report['bytes'] / 1e6:.1f} MB on disk)")
     return "\n".join(lines)
 
 

@@ -735,8 +735,7 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
         with _WriterLock(index_dir):
             summary = _update_locked(corpus_dir, index_dir, settings, rebuild, progress)
     except OSError as exc:
-        hint = "; the index is unchanged: free some space and run again" \
-            if exc.errno == errno.ENOSPC else ""
+        hint = "; free some space and run it again" if exc.errno == errno.ENOSPC else ""
         raise IndexWriteError(f"cannot write the index at {index_dir}: "
                               f"{exc.strerror or exc}{hint}") from exc
     summary["took_s"] = round(time.monotonic() - started, 3)

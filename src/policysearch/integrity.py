@@ -145,6 +145,18 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+def disk_bytes(root: Path) -> int:
+    """Bytes of the files under `root`, hard links counted once (an update's generation
+    shares its unchanged files with the one before)."""
+    seen, size = set(), 0
+    for path in Path(root).rglob("*"):
+        st = path.lstat()
+        if path.is_file() and (st.st_dev, st.st_ino) not in seen:
+            seen.add((st.st_dev, st.st_ino))
+            size += st.st_size
+    return size
+
+
 # -- garbage --------------------------------------------------------------------------------
 
 def generation_number(path: Path) -> int | None:
