@@ -6,13 +6,17 @@ generation and switches CURRENT to it only when it is complete), so each generat
 `checksums.json`: the size and CRC-32 of every file it is made of, written when the
 generation is complete. `verify` compares the files with it, so a damaged, truncated or
 missing file is reported by name instead of giving a traceback or, worse, a silently wrong
-answer. CRC-32 (zlib, about a gigabyte a second) is plenty to detect damage; hashes are cached
-in this process by (path, inode, size, mtime), so a searcher re-opening a generation, or a run
+answer. CRC-32 (zlib, most of a gigabyte a second) is plenty to detect damage; hashes are cached
+in this process by (inode, size, mtime), so a searcher re-opening a generation, or a run
 whose new generation shares most files with the live one (hard links), reads each file once.
 
 Garbage is what a killed or failed run leaves: generations that never became live and temp
 files. `collect_garbage` removes it at the start of the next run, keeping the live generation
 and the one before it (a long-running searcher may still have that open).
+
+Indexing workers are forked; `die_with_parent` makes the kernel kill them with their parent
+(Linux), so a writer killed alone leaves no orphans running on (and the writer lock, which
+they do not inherit, is free at once).
 
 No Whoosh here: `index` says which files a generation is made of.
 """
@@ -49,9 +53,10 @@ _digests: dict[tuple, str] = {}
 
 
 def digest(path: Path) -> tuple[int, str]:
-    """(size, CRC-32 as hex) of a file, cached by its identity and modification time."""
+    """(size, CRC-32 as hex) of a file, cached by its inode and modification time (hard
+    links of one file in two generations are read once)."""
     st = os.stat(path)
-    key = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
     crc = _digests.get(key)
     if crc is None:
         value = 0
@@ -59,22 +64,14 @@ def digest(path: Path) -> tuple[int, str]:
             while chunk := f.read(_CHUNK):
                 value = zlib.crc32(chunk, value)
         crc = _digests[key] = f"{value:08x}"
-        # Hard links of one file in two generations are the same inode: cache that too.
-        _digests[("ino", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)] = crc
     return st.st_size, crc
-
-
-def _cached_by_inode(path: Path) -> tuple[int, str] | None:
-    st = os.stat(path)
-    crc = _digests.get(("ino", st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns))
-    return None if crc is None else (st.st_size, crc)
 
 
 def record(gen: Path, files: list[str]) -> None:
     """Write the checksums of `files` (names inside `gen`), the generation's complete list."""
     entries = {}
     for name in sorted(files):
-        size, crc = _cached_by_inode(gen / name) or digest(gen / name)
+        size, crc = digest(gen / name)
         entries[name] = [size, crc]
     tmp = gen / f"{CHECKSUMS}.tmp"
     tmp.write_text(json.dumps({"files": entries}, ensure_ascii=False), "utf-8")
