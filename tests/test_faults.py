@@ -318,6 +318,15 @@ def test_damage_after_an_update_is_found_by_the_next_run(built, tmp_path):
     assert counts(settings.index_dir) == expected(6, 10)
 
 
+def test_search_on_a_damaged_index_says_to_repair_it(built, tmp_path):
+    settings = _damaged_copy(built, tmp_path, "datekey", "truncate")
+    env = {"POLICYSEARCH_CACHE": str(settings.cache_dir)}
+    result = CliRunner().invoke(main, ["search", "标志词", "--index", str(settings.index_dir)],
+                                env=env)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "datekey.col" in result.output and "policysearch check --repair" in result.output
+
+
 def test_the_503_page_names_the_repair_command(built, tmp_path):
     from policysearch.web import create_app
 

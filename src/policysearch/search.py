@@ -66,10 +66,10 @@ TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
 KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
 FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
                  "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type"}
-REBUILD_HINT = "rebuild it with `policysearch index CORPUS --rebuild`"
 INDEX_COMMAND = "policysearch index CORPUS"
 REBUILD_COMMAND = "policysearch index CORPUS --rebuild"
 REPAIR_COMMAND = "policysearch check --repair"
+REBUILD_HINT = f"rebuild it with `{REBUILD_COMMAND}`"
 
 
 class SearchError(Exception):
