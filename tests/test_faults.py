@@ -366,6 +366,15 @@ def test_a_crashed_rebuild_leaves_nothing_after_the_next_run(built, tmp_path):
     (abandoned / "MAIN_x.trm").write_bytes(b"\0" * 4096)
     (index_dir / "CURRENT.tmp").write_text("gen-0007")
     index.update(built[0], settings)
-    assert generations(index_dir) == ["gen-0002", "gen-0003"]  # live and previous only
+    assert generations(index_dir) == ["gen-0001", "gen-0002"]  # live and previous only
     assert not (index_dir / "CURRENT.tmp").exists()
     assert counts(index_dir) == expected(6, 10)
+
+
+def test_a_rerun_on_an_unchanged_corpus_writes_nothing(built, tmp_path):
+    corpus, settings = built
+    before = {p: p.stat().st_mtime_ns for p in settings.index_dir.rglob("*") if p.name != "LOCK"}
+    summary = index.update(corpus, settings)
+    assert summary["files"]["unchanged"] == 6 and summary["articles"]["total"] == 60
+    after = {p: p.stat().st_mtime_ns for p in settings.index_dir.rglob("*") if p.name != "LOCK"}
+    assert after == before

@@ -772,8 +772,12 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
                 integrity.link_or_copy(current / name, gen / name)
             old = read_json(gen / MANIFEST, {}).get("files", {})
         summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
-        _write_json(gen / MANIFEST, {"files": manifest})
-        _publish(index_dir, gen, corpus_dir)
+        if not fresh and not _changed(summary):  # nothing to publish: keep the live one
+            shutil.rmtree(gen, ignore_errors=True)
+            gen = current
+        else:
+            _write_json(gen / MANIFEST, {"files": manifest})
+            _publish(index_dir, gen, corpus_dir)
     except BaseException:
         # An interrupted or failed update keeps the batches it committed, when they are
         # consistent; a rebuild is kept only whole. Anything else is removed.
@@ -784,6 +788,11 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
     if notes:
         summary["notes"] = notes
     return summary
+
+
+def _changed(summary: dict) -> bool:
+    files, articles = summary["files"], summary["articles"]
+    return bool(files["added"] or files["updated"] or files["deleted"] or articles["deleted"])
 
 
 def _resume(index_dir: Path, current: Path | None, corpus_dir: Path, stamp) -> int | None:
