@@ -378,3 +378,22 @@ def test_a_rerun_on_an_unchanged_corpus_writes_nothing(built, tmp_path):
     assert summary["files"]["unchanged"] == 6 and summary["articles"]["total"] == 60
     after = {p: p.stat().st_mtime_ns for p in settings.index_dir.rglob("*") if p.name != "LOCK"}
     assert after == before
+
+
+def test_mostly_deleted_segments_are_rewritten(tmp_path, settings_factory):
+    from whoosh import index as whoosh_index
+
+    settings = dataclasses.replace(settings_factory(tmp_path / "index"), workers=1)
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 4, 5)
+    index.update(corpus, settings)                         # one segment of 20 articles
+    for name in ("f001.jsonl", "f002.jsonl", "f003.jsonl"):
+        (corpus / name).unlink()
+    index.update(corpus, settings)
+    segments = whoosh_index.open_dir(str(index.current_generation(settings.index_dir))) \
+        .reader().leaf_readers()
+    assert [(r.doc_count(), r.doc_count_all()) for r, _ in segments] == [(5, 5)]
+    assert counts(settings.index_dir) == expected(1, 5)
+    phrase = search.SearchRequest.from_params(q='"编号3号"')        # positions survived
+    hits = search.search(settings.index_dir, phrase)["hits"]
+    assert [hit["title"] for hit in hits] == ["标志词第3号"] and "<mark>" in hits[0]["snippet"]
