@@ -1,9 +1,9 @@
 """Index size under the two garbage scenarios of issue 10, for one `policysearch` program.
 
-    python bench/bench_garbage.py [--policysearch PATH] [--docs 1000] [--crashes 3]
+    python bench/bench_garbage.py [--policysearch PATH] [--files 40] [--docs 1000] [--crashes 3]
 
 1. Crashed rebuilds: build, then `index --rebuild` killed (SIGKILL, the whole process
-   group) half-way through, `--crashes` times, then one plain run.
+   group) while it writes its new generation, `--crashes` times, then one plain run.
 2. Appends: one JSONL file of `--docs` articles, indexed, then five one-line appends, each
    followed by a run.
 Prints the index size (hard links counted once) after each step. Run it with another
@@ -40,12 +40,20 @@ def run(program: str, corpus: Path, index: Path, *args: str) -> float:
     return time.monotonic() - started
 
 
-def killed_run(program: str, corpus: Path, index: Path, after: float) -> None:
+def killed_run(program: str, corpus: Path, index: Path, built: int) -> None:
+    """`index --rebuild`, killed (with its workers) once its new generation holds a third
+    of what the built index does, or at its end."""
+    before = set(index.glob("gen-*"))
     proc = subprocess.Popen([program, "index", str(corpus), "--index", str(index), "--rebuild"],
                             start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    time.sleep(after)
-    os.killpg(proc.pid, signal.SIGKILL)
+    while proc.poll() is None:
+        new = set(index.glob("gen-*")) - before
+        if new and sum(integrity.disk_bytes(g) for g in new) >= built / 3:
+            break
+        time.sleep(0.02)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(1)
 
@@ -59,6 +67,7 @@ def main() -> None:
     parser.add_argument("--policysearch", default=str(Path(__file__).resolve().parents[1]
                                                       / ".venv/bin/policysearch"))
     parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--files", type=int, default=40)
     parser.add_argument("--crashes", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(7)
@@ -66,13 +75,14 @@ def main() -> None:
         tmp = Path(tmp)
         corpus, index = tmp / "corpus", tmp / "index"
         corpus.mkdir()
-        for i in range(40):
+        for i in range(args.files):
             (corpus / f"f{i:02d}.jsonl").write_text(
                 "\n".join(article(rng, i * 25 + j) for j in range(25)) + "\n", "utf-8")
         took = run(args.policysearch, corpus, index)
         print(f"crashed rebuilds: built {mb(integrity.disk_bytes(index))} in {took:.0f} s")
+        built = integrity.disk_bytes(index)
         for n in range(args.crashes):
-            killed_run(args.policysearch, corpus, index, took * 0.6)
+            killed_run(args.policysearch, corpus, index, built)
             print(f"  after crash {n + 1}: {mb(integrity.disk_bytes(index))}")
         run(args.policysearch, corpus, index)
         print(f"  after the next run: {mb(integrity.disk_bytes(index))}")

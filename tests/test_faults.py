@@ -216,7 +216,7 @@ def test_disk_full_leaves_the_index_as_it_was_and_the_next_run_works(tmp_path, s
     write_corpus(corpus, 4, 5)
     assert run_index(corpus, index_dir, cache).returncode == 0
     before = _tree(index_dir)
-    write_corpus(corpus, 3, 20, words=1000, first=4)             # several larger files
+    write_corpus(corpus, 2, 40, words=1000, first=4)  # two files, each too big for what is left
 
     for args in ((), ("--rebuild",)):
         failed = run_index(corpus, index_dir, cache, *args)
@@ -231,7 +231,7 @@ def test_disk_full_leaves_the_index_as_it_was_and_the_next_run_works(tmp_path, s
     assert grown.returncode == 0, grown.stderr
     again = run_index(corpus, index_dir, cache)
     assert again.returncode == 0, again.stderr
-    assert counts(index_dir) == expected(3, 20, first=4, also=expected(4, 5))
+    assert counts(index_dir) == expected(2, 40, first=4, also=expected(4, 5))
 
 
 # -- damage -------------------------------------------------------------------------------
