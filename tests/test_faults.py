@@ -397,3 +397,14 @@ def test_mostly_deleted_segments_are_rewritten(tmp_path, settings_factory):
     phrase = search.SearchRequest.from_params(q='"编号3号"')        # positions survived
     hits = search.search(settings.index_dir, phrase)["hits"]
     assert [hit["title"] for hit in hits] == ["标志词第3号"] and "<mark>" in hits[0]["snippet"]
+
+
+def test_damage_done_while_the_index_is_open_is_reported_as_damage(built, tmp_path):
+    settings = _damaged_copy(built, tmp_path, "toc", "delete")       # (repaired just below)
+    index.update(built[0], settings)
+    assert counts(settings.index_dir) == expected(6, 10)              # opened and cached
+    gen = index.current_generation(settings.index_dir)
+    for path in gen.glob("*._stored.col"):
+        _damage(path, "truncate")
+    with pytest.raises(search.IndexUnavailable, match="check --repair"):
+        counts(settings.index_dir)

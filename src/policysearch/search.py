@@ -731,7 +731,20 @@ def search(index_dir, request: SearchRequest) -> dict:
         except TimeLimit:
             raise ParamError("q", "查询耗时过长，请写得更具体些") from None
         except Exception as exc:  # never a stack trace for a query
+            _raise_if_damaged(handle, index_dir)
             raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _raise_if_damaged(handle: _Handle, index_dir) -> None:
+    """A search failing on an open index may be damage done since it was opened: then say
+    so (and open it afresh next time) rather than report a failed search."""
+    problems = integrity.verify(handle.gen)
+    if problems:
+        with _handles_lock:
+            _handles.pop(os.path.abspath(index_dir), None)
+        raise IndexUnavailable(f"the index at {index_dir} is damaged "
+                               f"({integrity.IndexDamaged(handle.gen, problems)}); run "
+                               f"`{REPAIR_COMMAND}`", REPAIR_COMMAND)
 
 
 def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
