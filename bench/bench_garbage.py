@@ -40,22 +40,39 @@ def run(program: str, corpus: Path, index: Path, *args: str) -> float:
     return time.monotonic() - started
 
 
-def killed_run(program: str, corpus: Path, index: Path, built: int) -> None:
+def generations(index: Path) -> set[tuple[str, int]]:
+    """(name, inode) of each generation: names are reused once garbage is collected."""
+    out = set()
+    for g in index.glob("gen-*"):
+        try:
+            out.add((g.name, g.stat().st_ino))
+        except OSError:  # removed meanwhile
+            pass
+    return out
+
+
+def killed_run(program: str, corpus: Path, index: Path, built: int) -> str:
     """`index --rebuild`, killed (with its workers) once its new generation holds a third
-    of what the built index does, or at its end."""
-    before = set(index.glob("gen-*"))
+    of what the built index does; says whether it was killed or finished first."""
+    before = generations(index)
     proc = subprocess.Popen([program, "index", str(corpus), "--index", str(index), "--rebuild"],
                             start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     while proc.poll() is None:
-        new = set(index.glob("gen-*")) - before
-        if new and sum(integrity.disk_bytes(g) for g in new) >= built / 3:
+        try:
+            written = sum(integrity.disk_bytes(index / name)
+                          for name, _ in generations(index) - before)
+        except OSError:
+            written = 0
+        if written >= built / 3:
             break
         time.sleep(0.02)
-    if proc.poll() is None:
+    outcome = "finished before the kill" if proc.poll() is not None else "killed"
+    if outcome == "killed":
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     time.sleep(1)
+    return outcome
 
 
 def mb(n: int) -> str:
@@ -82,8 +99,8 @@ def main() -> None:
         print(f"crashed rebuilds: built {mb(integrity.disk_bytes(index))} in {took:.0f} s")
         built = integrity.disk_bytes(index)
         for n in range(args.crashes):
-            killed_run(args.policysearch, corpus, index, built)
-            print(f"  after crash {n + 1}: {mb(integrity.disk_bytes(index))}")
+            outcome = killed_run(args.policysearch, corpus, index, built)
+            print(f"  after crash {n + 1} ({outcome}): {mb(integrity.disk_bytes(index))}")
         run(args.policysearch, corpus, index)
         print(f"  after the next run: {mb(integrity.disk_bytes(index))}")
 
