@@ -40,32 +40,32 @@ def run(program: str, corpus: Path, index: Path, *args: str) -> float:
     return time.monotonic() - started
 
 
-def generations(index: Path) -> set[tuple[str, int]]:
-    """(name, inode) of each generation: names are reused once garbage is collected."""
-    out = set()
-    for g in index.glob("gen-*"):
+def generations(index: Path) -> list[Path]:
+    return sorted(index.glob("gen-*"))
+
+
+def written_since(index: Path, started_ns: int) -> int:
+    """Bytes in generations other than the live one changed since `started_ns` (names and
+    even inodes are reused once garbage is collected, so go by time)."""
+    live = (index / "CURRENT").read_text("utf-8").strip()
+    total = 0
+    for gen in generations(index):
         try:
-            out.add((g.name, g.stat().st_ino))
+            if gen.name != live and gen.stat().st_mtime_ns >= started_ns:
+                total += integrity.disk_bytes(gen)
         except OSError:  # removed meanwhile
             pass
-    return out
+    return total
 
 
 def killed_run(program: str, corpus: Path, index: Path, built: int) -> str:
-    """`index --rebuild`, killed (with its workers) once its new generation holds a third
+    """`index --rebuild`, killed (with its workers) once its new generation holds a fifth
     of what the built index does; says whether it was killed or finished first."""
-    before = generations(index)
+    started_ns = time.time_ns()
     proc = subprocess.Popen([program, "index", str(corpus), "--index", str(index), "--rebuild"],
                             start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    while proc.poll() is None:
-        try:
-            written = sum(integrity.disk_bytes(index / name)
-                          for name, _ in generations(index) - before)
-        except OSError:
-            written = 0
-        if written >= built / 3:
-            break
+    while proc.poll() is None and written_since(index, started_ns) < built / 5:
         time.sleep(0.02)
     outcome = "finished before the kill" if proc.poll() is not None else "killed"
     if outcome == "killed":
@@ -100,9 +100,11 @@ def main() -> None:
         built = integrity.disk_bytes(index)
         for n in range(args.crashes):
             outcome = killed_run(args.policysearch, corpus, index, built)
-            print(f"  after crash {n + 1} ({outcome}): {mb(integrity.disk_bytes(index))}")
+            print(f"  after crash {n + 1} ({outcome}): {mb(integrity.disk_bytes(index))}, "
+                  f"{len(generations(index))} generations")
         run(args.policysearch, corpus, index)
-        print(f"  after the next run: {mb(integrity.disk_bytes(index))}")
+        print(f"  after the next run: {mb(integrity.disk_bytes(index))}, "
+              f"{len(generations(index))} generations")
 
         corpus, index = tmp / "corpus2", tmp / "index2"
         corpus.mkdir()
