@@ -109,6 +109,8 @@ LOCATED_CHARS = 400
 _NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
+# weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
+_DISASTER_TITLE = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|高温|强对流|冰雹|沙尘|灾")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -125,8 +127,12 @@ _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出�
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
 # a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
-_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|直达)$")
-_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|天安门|人民大会堂|"
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|直达|"
+                             r"起自|起于|终至|止于)$")
+_ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
+_ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
+_SETTING_OUT = re.compile(r"^[^，。；]{0,8}?(?:出发|起飞|启程|启航|始发|起运)")
+_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|世园)|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
                           # hall named after its city (not 四川省旅游发展大会: the province's own)
@@ -134,6 +140,7 @@ _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|
                           r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|商会|代表团|大学|师范|理工|交通大学|医院|军区|"
+                                r"卫星发射中心|(?:证券|期货|商品)交易所|"  # 酒泉卫星发射中心, 上海证券交易所: national bodies
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
@@ -231,6 +238,7 @@ class _Mention:
     end: int
     name: str
     place: Place
+    chain: int = -1     # where a run of names that follow each other starts (云南昆明: at 云南)
 
 
 @dataclass
@@ -265,7 +273,8 @@ def _mentions(text: str, data: _Data) -> list[_Mention]:
             continue  # 天津中医药大学校长张伯礼: a person's post, not what happens in Tianjin
         if len(name) == 2 and name.endswith("州") and start and text[start - 1] in _TRANSLITERATION:
             continue  # 别尔哥罗德州, 佛罗里达州, 内华达州: a foreign state, not 德州 or 达州
-        out.append(_Mention(start, end, name, place))
+        chain = out[-1].chain if out and out[-1].end == start else start
+        out.append(_Mention(start, end, name, place, chain))
     return out
 
 
@@ -359,9 +368,13 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return False  # 四川省委召开 ...: the province acts
     if _EVENT_AFTER.match(after):
         return True
-    before = text[max(0, m.start - 4): m.start]
-    if _LEAVING_BEFORE.search(before):
-        return True  # 乘包机离开北京, 途经上海, 抵达北京, 开往广州: a point on someone's way
+    # 在云南昆明出席: the city after its province shares what comes before the province
+    start = m.chain if m.chain >= 0 else m.start
+    before = text[max(0, start - 4): start]
+    if _LEAVING_BEFORE.search(before) or _ROUTE_TO.match(after) or _ROUTE_FROM.search(before):
+        return True  # 乘包机离开北京, 途经上海, 开往广州, 北京—利雅得航线: a point on someone's way
+    if before.endswith("从") and _SETTING_OUT.match(after):
+        return True  # 从成都出发飞赴刚果（金）: where a journey starts
     return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
 
 
@@ -587,7 +600,8 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    if national or _ROUNDUP_TITLE.search(title) or by_count:
+    disaster = bool(_DISASTER_TITLE.search(title)) and len(title_found) != 1
+    if national or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives three places a sentence each): every place it gives a sentence of
         # its own is a subject. Under a title naming one province the others are its background,
