@@ -83,7 +83,8 @@ SENTENCE_WEIGHT = 1.0
 LIST_FACTOR = 0.3        # one item of a list of places (北京、上海、广东等地)
 VENUE_FACTOR = 0.2       # 在北京举行 / 在上海开幕: where, not what
 LIST_MIN = 3             # distinct provinces that make a list in the body
-LEAD_LIST_MIN = 5        # ... and in the lead, where a short list names the subjects
+HIT_LIST_MIN = 5         # ... in the lead of a weather or disaster report, where a short list names the hit
+LEAD_MONTAGE_MIN = 5     # provinces in a lead that tours them (a montage names no subject)
 LEAD_CHARS = 80          # the lead runs to about this many characters (at most 3 sentences)
 PARAGRAPH_OPENING = 8    # a paragraph that names the place this early is about it
 MAX_SENTENCES = 8           # sentences that add weight, per province
@@ -110,7 +111,7 @@ _NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
-_DISASTER_TITLE = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|高温|强对流|冰雹|沙尘|灾")
+_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|高温|强对流|冰雹|沙尘|灾")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -140,7 +141,6 @@ _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|
                           r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|商会|代表团|大学|师范|理工|交通大学|医院|军区|"
-                                r"卫星发射中心|(?:证券|期货|商品)交易所|"  # 酒泉卫星发射中心, 上海证券交易所: national bodies
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
@@ -339,9 +339,9 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
         n = len({p for _, p in run})
         counted = _COUNTED_LIST.search(text[run[-1][0].end: run[-1][0].end + 16])
         if counted:  # 天津、吉林、西藏等19个省区市: examples from a longer list
-            n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_LIST_MIN)
+            n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_MONTAGE_MIN)
         elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
-            n = max(n, LEAD_LIST_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
+            n = max(n, LEAD_MONTAGE_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
         for m, _ in run:
             sizes[m.start] = max(sizes.get(m.start, 0), n)
 
@@ -495,8 +495,9 @@ class _UnitScores:
 class _Layout:
     """Where things are in one unit's text: sentences, paragraphs, the lead, lists of places."""
 
-    def __init__(self, text: str, resolved: list[tuple[_Mention, str]]) -> None:
+    def __init__(self, text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False) -> None:
         self.text = text
+        self.disaster = disaster  # a weather or disaster report: a short list in the lead names the hit
         self.spans = _sentence_spans(text)
         self.sentence_of = _position_index([s for s, _ in self.spans])
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
@@ -513,7 +514,7 @@ class _Layout:
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
         in_lead = {p for m, p in resolved if m.start < self.lead_end and not _is_venue(text, m)}
-        self.lead_counts = len(in_lead) < LEAD_LIST_MIN
+        self.lead_counts = len(in_lead) < (HIT_LIST_MIN if disaster else LEAD_MONTAGE_MIN)
         # the provinces each paragraph names (京津冀 in a Beijing paragraph is no rival)
         self.paragraph_provinces: dict[int, set[str]] = {}
         for m, province in resolved:
@@ -525,7 +526,7 @@ class _Layout:
         if _is_venue(self.text, m):
             return VENUE_FACTOR
         in_lead = m.start < self.lead_end
-        listed = self.list_size.get(m.start, 1) >= (LEAD_LIST_MIN if in_lead else LIST_MIN)
+        listed = self.list_size.get(m.start, 1) >= (HIT_LIST_MIN if in_lead and self.disaster else LIST_MIN)
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
         post = bool(_POST_AFTER.match(self.text, m.end))  # 北京市委书记某某宣读贺信: a person's post
@@ -569,7 +570,9 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     resolved = _resolve(mentions, title_found)
     if not resolved and not title_found:
         return _UnitScores({}, set(), title_found)
-    layout = _Layout(text, resolved)
+    # a weather or disaster report (its title or first lines say so): the hit have their sentence
+    disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and len(title_found) != 1
+    layout = _Layout(text, resolved, disaster)
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
     per_paragraph: dict[tuple[str, int], set[int]] = {}
@@ -600,7 +603,6 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    disaster = bool(_DISASTER_TITLE.search(title)) and len(title_found) != 1
     if national or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives three places a sentence each): every place it gives a sentence of
