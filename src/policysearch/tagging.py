@@ -676,7 +676,8 @@ SINGLE_SENTENCE_FACTOR = 0.9
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
-LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT characters
+LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT characters: a list of measures
+                              # gives the industries it develops (the strongest), not every one it names
 
 # Stories whose field is not an industry: diplomacy (talks list the fields of cooperation), police,
 # courts and the military, honours and lives of people. Their industry terms count at half
@@ -684,6 +685,7 @@ LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT char
 _OTHER_FIELD_TITLE = re.compile(
     r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|"
     r"公安|警方|警察|民警|法院|检察|审判|庭审|判处|犯罪|诈骗|维和|官兵|解放军|武警|国防部|"
+    r"医院|消防|救援|地质灾害|险情|"
     r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
 OTHER_FIELD_FACTOR = 0.5
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
@@ -781,8 +783,9 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     for industry in attributed:
         scores[industry] += OWN_FIGURE_BONUS
     for industry in scores.keys() - strong:
-        # 互联网, 工业, 游客 alone, however often: words of every field, not an industry's news
-        scores[industry] *= WEAK_ONLY_FACTOR
+        # 互联网, 工业, 游客 alone, however often: words of every field, not an industry's news;
+        # a long document repeats them (房屋 in a report on a landslide) and they make nothing there
+        scores[industry] *= WEAK_ONLY_FACTOR if len(body) <= LONG_TEXT else 0.0
     return scores
 
 
