@@ -32,24 +32,30 @@ about each and makes none.
 Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
   sentence of its own; a full sentence is;
-- a list closed by 等 (湖北、安徽等地) gives examples, even in the lead; a short list without it
-  that opens an article or item with an event (湖北、安徽、河南出现强降雨) names its subjects;
+- a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
+  上海、广东出台…), except where a weather or disaster report (its title or first lines say so)
+  names the hit (湖北、安徽、河南出现强降雨); there each province with a sentence of its own is hit;
+- two full sentences about a province in the body make it a subject, as the title or lead does;
 - under a title naming a province, other places given a sentence each are its background, and
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
-- the far end of a route (开通至广州的航线, 发往欧洲) and the place of a signing
-  (在北京签署) are not subjects; a landmark spanning provinces (秦岭) counts for each of them.
+- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京) and the place of a
+  signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
+  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them;
+- national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place.
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
 little inside a bare list or a law's name (《证券投资基金法》), and the title counts most. A single
 sentence past the lead of a longer article is a passing mention; a long document (a notice, a
-plan) needs more evidence and a larger share of the strongest industry. One sentence with one
-strong term and a figure is not yet enough: the term in the title, its own figure (产量增长20%),
-a second term of the industry or a second sentence is. A word of every field (互联网, 工业,
-游客) never makes an industry alone, and using a tool (运用大数据) or naming a ministry, a
-social-insurance fund or 农民工 says nothing of one. Stories whose field is not an industry
-(talks with a foreign leader, police, courts, the military, honours) count their body at half
-unless the title names the industry.
+plan) needs more evidence and a larger share of the strongest industry (up to half of it: a list
+of measures gives the industries it develops, not every one it names), and there words of every
+field alone (房屋, 药品 in a hospital's rules) make nothing. One sentence with one strong term
+and a figure is not yet enough: the term in the title, its own figure (产量增长20%), a second
+term of the industry or a second sentence is. A word of every field (互联网, 工业, 游客) never
+makes an industry alone, and using a tool (运用大数据) or naming a ministry, a social-insurance
+fund or 农民工 says nothing of one. Stories whose field is not an industry (talks with a foreign
+leader, police, courts, the military, hospitals, fire and rescue, disasters, honours) count their
+body at half unless the title names the industry.
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
