@@ -209,14 +209,14 @@ def test_the_far_end_of_a_route_is_not_a_subject():
 
 
 def test_a_city_after_its_province_shares_its_venue():
-    body = ("国家领导人今天在贵州贵阳出席某国际大数据博览会开幕式并致辞。领导人表示，"
-            "中国愿同各方深化数字领域合作，共享发展机遇。")
-    assert provinces("国家领导人出席某国际博览会开幕式", body) == []
+    body = ("国家领导人今天在贵州贵阳出席某组织成员国部长级会议开幕式并致辞。领导人表示，"
+            "中国愿同各方深化合作，共享发展机遇。")
+    assert provinces("国家领导人出席某组织部长级会议开幕式", body) == []
 
 
 @pytest.mark.parametrize("body", [
     "某航空公司宣布，下月起新开北京—开罗航线，每周三班，这是该公司今年新开的第五条国际航线。",
-    "今天凌晨，某医疗队一百二十名队员从西安出发，飞赴非洲某国执行为期一年的援外医疗任务。",
+    "今天凌晨，某医疗队一百二十名队员从成都出发，飞赴非洲某国执行为期一年的援外医疗任务。",
     "某城际铁路今天开工建设，线路起自天津某新区，全长八十公里，设计时速二百五十公里。",
 ])
 def test_the_ends_of_a_route_are_not_subjects(body):
@@ -240,8 +240,8 @@ def test_a_short_list_in_the_lead_names_no_subject_but_the_hit_of_a_storm():
 
 def test_two_sentences_of_a_disaster_report_make_the_hit_province_a_subject():
     body = ("台风过境已经三天，各项救灾工作仍在紧张进行。\n"
-            "截至今天中午，福建沿海受损电力线路已有九成恢复供电。福建各地还转移安置群众三万多人，"
-            "学校、礼堂等场所临时安置受灾群众。")
+            "截至今天中午，福建沿海受损电力线路已有九成恢复供电，浙江派出的电力抢修队伍仍在支援。"
+            "福建各地还转移安置群众三万多人，学校、礼堂等场所临时安置受灾群众。")
     assert provinces("台风过后灾区加紧恢复", body) == ["福建"]
 
 
