@@ -665,7 +665,7 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 # bench items labelled by hand against LABELS.md)
 INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
-INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
+INDUSTRY_RELATIVE = 0.15       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
 WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
