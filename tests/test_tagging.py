@@ -257,6 +257,15 @@ def test_a_long_document_gives_the_industries_it_develops():
     assert industries("国务院关于促进综合保税区外贸发展的若干意见", body) == ["商贸"]
 
 
+@pytest.mark.parametrize("body", [
+    "据四川日报报道，某部委今天发布通知，要求各地做好秋冬季安全生产工作，严防重特大事故发生。",
+    "某部委负责人表示，将继续推出惠及台湾同胞的政策措施，为台湾同胞来大陆就业创业提供便利。",
+    "每天一早，某市嘉兴路街道的市民驿站就热闹起来，老人们在这里吃上了热乎的午饭，还能理发、量血压。",
+])
+def test_people_streets_and_media_named_after_a_place_are_not_it(body):
+    assert provinces("为民服务暖人心", body) == []
+
+
 def test_region_names_stand_for_their_provinces():
     body = ("京津冀协同发展取得新进展，三地今年共建产业园区12个。\n"
             "京津冀三地联合出台交通一体化方案，推动轨道交通互联互通，新开通线路5条。")

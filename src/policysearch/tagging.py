@@ -147,7 +147,7 @@ _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|
                           r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|同胞|商会|代表团|"
-                                r"(?:路|街)(?:街道|社区)|大学|师范|理工|交通大学|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
+                                r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|大学|师范|理工|交通大学|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
@@ -645,6 +645,7 @@ def _title_provinces(title: str, known: set[str] | None = None) -> set[str]:
     return {p for m, p in _resolve(_mentions(title, _load()), known) if not _is_venue(title, m)}
 
 
+_MEDIA_WORDS = re.compile(r"日报|晚报|卫视|电视台")  # 四川日报 quoted in a story is a source; as the source, home
 _HOME_WORDS = re.compile(r"我省|全省|本省|我市|全市|本市|我区|全区|我州|全州|我县|全县")
 
 
@@ -653,7 +654,7 @@ def _home_province(source: str | None, body: str) -> list[str]:
     about its home province."""
     if not source or not _HOME_WORDS.search(body):
         return []
-    found = {p for _, p in _resolve(_mentions(source, _load()))}
+    found = {p for _, p in _resolve(_mentions(_MEDIA_WORDS.sub("", source), _load()))}
     return sorted(found) if len(found) == 1 else []
 
 
