@@ -18,8 +18,10 @@ The clause that says where the subject lies (位于四川省…和云南省…) 
 a document sent to every province (各省、自治区、直辖市人民政府：) is national, so only its title
 names subjects; a name that stands for a province only in context (首都) counts where the
 article names that province too; a person's post (天津中医药大学校长; 北京市委书记某某 counts
-as little as a list item) and a foreign state (别尔哥罗德州) name no province. A provincial delegation at the national sessions
-(参加内蒙古代表团审议) names its province, and Beijing where it sits is a venue.
+as little as a list item), a foreign state (别尔哥罗德州), compatriots (台湾同胞), a street (嘉兴路街道)
+and a paper or station quoted as a source (据四川日报报道) name no province. A provincial
+delegation at the national sessions (参加内蒙古代表团审议) names its province, and Beijing where
+it sits is a venue.
 
 Round-ups and surveys (../shared/dev/LABELS.md, "Round-ups"): a 快讯 page is read item by
 item, each item judged on its own under its headline. A survey of several regions (a title or
