@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Callable
 
 from policysearch import index, search as single
-from policysearch.search import (IndexUnavailable, ParamError, SearchError,  # noqa: F401
-                                 SearchRequest)                          # (for the web layer)
+from policysearch.search import (FILTER_FACETS, MAX_QUERY_CHARS,  # noqa: F401 (for web.py)
+                                 IndexUnavailable, ParamError, SearchError, SearchRequest)
 from policysearch.settings import Settings
 
 SHARDS = "SHARDS"
@@ -171,7 +171,10 @@ class ShardedSearch:
                 "page": request.page, "per_page": request.per_page,
                 "took_ms": round((time.perf_counter() - started) * 1000, 1),
                 "hits": [next(rendered[i]) for _, i in page],
-                "facets": add_facets([p["facets"] for p in parts])}
+                "facets": add_facets([p["facets"] for p in parts]),
+                "no_date": sum(p["no_date"] for p in parts), "scope": request.scope,
+                "synonyms": request.synonyms, "expanded": parts[0]["expanded"],
+                "messages": parts[0]["messages"]}
 
     def get_article(self, id: str, q: str | None = None) -> dict | None:
         return next((a for a in self._all("get_article", id, q) if a is not None), None)
