@@ -149,3 +149,14 @@ def test_cli_updates_and_searches_a_sharded_index(indexed_corpus, sharded):
     result = json.loads(out.output)
     expected = shards.search(settings.index_dir, _request(dict(q="经济")))
     assert _comparable(result) == _comparable(expected) and result["total"] > 0
+
+
+def test_web_on_a_sharded_index_finds_nothing_without_failing(sharded):
+    """A search finding nothing and completion answer on a sharded index (no 503)."""
+    from policysearch.web import create_app
+
+    settings, _ = sharded
+    client = create_app({"INDEX_DIR": str(settings.index_dir)}).test_client()
+    assert client.get("/search.json?q=没有这样的文字串").get_json()["total"] == 0
+    assert client.get("/search?q=没有这样的文字串 经济").status_code == 200
+    assert client.get("/suggest?q=经济").get_json() == ["经济", []]

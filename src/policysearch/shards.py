@@ -281,6 +281,10 @@ def backend(index_dir) -> ShardedSearch | None:
     return _local[(key, count)]
 
 
+def is_sharded(index_dir) -> bool:
+    return backend(index_dir) is not None
+
+
 def search(index_dir, request: SearchRequest) -> dict:
     sharded = backend(index_dir)
     return sharded.search(request) if sharded else single.search(index_dir, request)
