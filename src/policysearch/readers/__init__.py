@@ -47,7 +47,7 @@ SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".csv", ".json", ".jsonl"}
 # Part of every fingerprint: raise it when a change to the readers changes what a file
 # yields (2: page chrome stripped, headline joining, dates against a base), so an index
 # built before re-reads each file once instead of keeping its old articles.
-READERS_VERSION = "2"
+READERS_VERSION = "3"
 SIDECAR_NAME = "manifest.json"
 MAX_BYTES = 200 * 1024 * 1024   # a corpus file larger than this is refused, not read
 
