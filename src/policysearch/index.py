@@ -382,17 +382,21 @@ class _SegmentBuilder:
                   "problems": [], "error": None}
         try:
             articles, problems = ingest_file(Path(path), self.corpus_dir)
-            docs = [document(a) for a in articles]
         except readers.ReadError as exc:
             result["error"] = str(exc)
             return result
         except Exception as exc:  # one bad file must never stop the run
             result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"
             return result
-        for doc in docs:
+        for article in articles:   # analysed one at a time: a long file's tokens never all held
+            try:
+                doc = document(article)
+            except Exception as exc:  # an analysis bug: report the file (a re-run replaces
+                result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"  # its docs)
+                return result
             self.add_document(doc)
         self.files.append(rel)
-        result["articles"] = len(docs)
+        result["articles"] = len(articles)
         result["problems"] = list(problems)
         return result
 

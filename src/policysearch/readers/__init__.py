@@ -40,12 +40,13 @@ from typing import Any
 from policysearch import dates
 from policysearch.article import Article
 from policysearch.readers import html as html_reader
-from policysearch.readers import chrome, records, tabular, text as text_reader
+from policysearch.readers import chrome, parts, records, tabular, text as text_reader
 from policysearch.readers.decode import DecodeError, decode
 
 SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".csv", ".json", ".jsonl"}
 # Part of every fingerprint: raise it when a change to the readers changes what a file
-# yields (2: page chrome stripped, headline joining, dates against a base), so an index
+# yields (2: page chrome stripped, headline joining, dates against a base; 3: archive
+# files one article, titles from unindented lines, long texts in parts), so an index
 # built before re-reads each file once instead of keeping its old articles.
 READERS_VERSION = "3"
 SIDECAR_NAME = "manifest.json"
@@ -164,8 +165,10 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
         articles, problems = html_reader.read_html(data, rel)
     else:
         text, _encoding, problems = decode(data)
+        del data    # a big file's bytes need not stay beside its text
         if suffix == ".txt":
-            articles = text_reader.read_text(text, rel)
+            articles, more = parts.read_long_text(text, rel, text_reader.read_text)
+            problems += more
         elif suffix == ".csv":
             articles, more = tabular.read_csv(text)
             problems += more
@@ -183,7 +186,8 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
         _file_dates(articles, rel)
     for article in articles:
         chrome.apply(article)   # after the sidecar: its title and date are the article's
-    return articles, problems
+    articles, more = parts.split_long(articles)
+    return articles, problems + more
 
 
 def _file_dates(articles: list[Article], rel: str) -> None:

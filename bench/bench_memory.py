@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Peak memory of indexing one huge plain-text file (parent and worker processes summed).
+
+    nice python bench/bench_memory.py --mb 20 --mb 200      # one run per size
+    nice python bench/bench_memory.py --mb 200 --one-line   # the file as a single line
+
+Writes an invented text of the given size (sentences of a few hundred made-up phrases, in
+paragraphs of a few lines, or all on one line) to a work directory outside the repo, runs
+`policysearch index` on it in a child process and samples the resident memory of that
+process and all its descendants every 20 ms from /proc (Linux). Prints, per size, the
+peak of the sum, the largest single process (ru_maxrss of the children) and the run time.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CLI = Path(sys.executable).with_name("policysearch")
+SUBJECTS = ["全市", "该省", "各区县", "有关部门", "园区企业", "试点地区", "合作社", "科研院所"]
+VERBS = ["加快推进", "持续深化", "统筹布局", "积极培育", "稳步扩大", "全面落实", "着力提升"]
+OBJECTS = ["先进制造业集群", "数字基础设施", "现代农业产业园", "清洁能源体系", "跨境电商综合试验区",
+           "城市更新行动", "养老服务网络", "低空经济应用场景", "职业技能培训", "生态保护修复"]
+
+
+def write_text(path: Path, megabytes: float, one_line: bool) -> None:
+    rng = random.Random(7)
+    target = int(megabytes * 1_000_000)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("某省关于推动产业高质量发展的调研报告\n\n")
+        size = 0
+        while size < target:
+            para = "".join(f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，"
+                           f"第{rng.randint(1, 999)}项任务按期完成。" for _ in range(rng.randint(3, 8)))
+            chunk = para if one_line else para + "\n"
+            fh.write(chunk)
+            size += len(chunk.encode("utf-8"))
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of pid and its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ppid, pages = int(fields[1]), int(fields[21])
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo += children.get(p, [])
+    return total
+
+
+def measure(megabytes: float, one_line: bool, work: Path) -> tuple[int, int, float, str]:
+    corpus, index = work / f"corpus-{megabytes}", work / f"index-{megabytes}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(index, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    write_text(corpus / "report.txt", megabytes, one_line)
+    started = time.perf_counter()
+    proc = subprocess.Popen([str(CLI), "index", str(corpus), "--index", str(index)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss(proc.pid))
+        time.sleep(0.02)
+    took = time.perf_counter() - started
+    out = proc.stdout.read()
+    single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return peak, single, took, out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, action="append", help="file size in MB (repeatable)")
+    ap.add_argument("--one-line", action="store_true", help="write the text without line breaks")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policysearch-bench-memory")
+    args = ap.parse_args()
+    print(f"{'size':>8} {'peak (sum)':>11} {'largest proc':>13} {'time':>8}")
+    for mb in args.mb or [20]:
+        peak, single, took, out = measure(mb, args.one_line, args.work)
+        print(f"{mb:>6g}MB {peak / 2**20:>9.0f}MB {single / 2**20:>11.0f}MB {took:>7.1f}s")
+        print("   " + "\n   ".join(out.strip().splitlines()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Texts too long for one article are read in parts: nothing lost, the run told."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from policysearch import readers
+from policysearch.readers import parts
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    monkeypatch.setattr(parts, "MAX_ARTICLE_CHARS", 5_000)
+
+
+def _lines(n: int) -> list[str]:
+    return [f"第{i}段：各地推进重点项目建设，完成投资计划的第{i}个节点。" for i in range(n)]
+
+
+def test_a_long_text_file_is_read_in_parts_losing_nothing(tmp_path, small_parts):
+    lines = _lines(400)
+    (tmp_path / "report.txt").write_text("某市重点项目建设情况汇总\n\n" + "\n".join(lines), encoding="utf-8")
+    articles, problems = readers.read_file(tmp_path / "report.txt", tmp_path)
+    assert len(articles) >= 3
+    assert all(len(a.body) <= 5_000 for a in articles)
+    assert articles[0].title == "某市重点项目建设情况汇总"
+    assert [a.title for a in articles[1:3]] == ["某市重点项目建设情况汇总（第2部分）",
+                                               "某市重点项目建设情况汇总（第3部分）"]
+    assert "\n".join(a.body for a in articles).split("\n") == lines
+    assert len({a.id for a in articles}) == len(articles)
+    assert problems == [f"too long for one article: read as {len(articles)} parts of at most 5,000 characters"]
+
+
+def test_a_one_line_text_is_cut_at_sentence_ends(tmp_path, small_parts):
+    line = "".join(_lines(300))
+    (tmp_path / "oneline.txt").write_text(line, encoding="utf-8")
+    articles, problems = readers.read_file(tmp_path / "oneline.txt", tmp_path)
+    assert len(articles) > 1 and problems
+    assert all(a.body.endswith("。") for a in articles)
+    assert re.sub(r"\s", "", "".join(a.body for a in articles)) == re.sub(r"\s", "", line)
+
+
+def test_a_long_record_of_an_export_is_cut_too(tmp_path, small_parts):
+    record = {"title": "某省专项规划全文", "content": "\n".join(_lines(300)), "date": "2024-03-01"}
+    (tmp_path / "plans.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n"
+                                          + json.dumps({"title": "短消息", "content": "正文。"},
+                                                       ensure_ascii=False), encoding="utf-8")
+    articles, problems = readers.read_file(tmp_path / "plans.jsonl", tmp_path)
+    long = [a for a in articles if a.title.startswith("某省专项规划全文")]
+    assert len(long) > 1 and all(a.date == "2024-03-01" for a in long)
+    assert articles[-1].title == "短消息"
+    assert len(problems) == 1 and problems[0].startswith("“某省专项规划全文”: too long")
+
+
+def test_text_under_the_limit_is_one_article(tmp_path):
+    (tmp_path / "a.txt").write_text("标题\n\n" + "\n".join(_lines(50)), encoding="utf-8")
+    articles, problems = readers.read_file(tmp_path / "a.txt", tmp_path)
+    assert len(articles) == 1 and problems == []
