@@ -687,7 +687,12 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]
     errors, jobs, unchanged = [], [], {}
     seen = set()
     for path in scan.files:
-        rel = Path(path).resolve().relative_to(corpus_dir.resolve()).as_posix()
+        try:
+            rel = readers.safe_name(Path(path).resolve().relative_to(corpus_dir.resolve()).as_posix())
+        except (RuntimeError, OSError, ValueError):  # a symlink loop: report it, go on
+            errors.append({"file": readers.display_name(path, corpus_dir),
+                           "reason": "cannot read: a symbolic link loop"})
+            continue
         seen.add(rel)
         try:
             fp = readers.fingerprint(path)
@@ -745,5 +750,5 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]
     if problems:
         summary["problems"] = problems
     if scan.skipped:
-        summary["skipped"] = [str(s) for s in scan.skipped]
+        summary["skipped"] = [readers.safe_name(str(s)) for s in scan.skipped]
     return summary, manifest

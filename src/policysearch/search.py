@@ -66,6 +66,7 @@ TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
 KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
 FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
                  "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type"}
+NOTHING_TO_SEARCH = "查询里只有符号或运算符，没有可以查找的文字，因此没有匹配的文章"
 REBUILD_HINT = "rebuild it with `policysearch index CORPUS --rebuild`"
 
 
@@ -722,6 +723,10 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     tree = request.parsed if request.parsed is not None else parse(request.q)
     planner = _Planner(handle)
     matched = planner.docset(tree)
+    notice = None
+    if matched is None and request.q.strip():
+        # only operators or symbols (€, 。, 🙂, OR): nothing to look for, so nothing found
+        matched, notice = 0, NOTHING_TO_SEARCH
     matched = handle.live if matched is None else matched
     filters = _filter_masks(handle, request)
     selected = matched
@@ -734,10 +739,13 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     page = _top(handle, selected, rank, wanted)[first:wanted] if first < total else []
     terms = highlight_terms(tree)
     hits = [_hit(handle, d, score, terms) for d, score in page]
-    return {"query": request.q, "total": total, "page": request.page,
-            "per_page": request.per_page,
-            "took_ms": round((time.perf_counter() - started) * 1000, 1),
-            "hits": hits, "facets": _facets(handle, matched, filters)}
+    result = {"query": request.q, "total": total, "page": request.page,
+              "per_page": request.per_page,
+              "took_ms": round((time.perf_counter() - started) * 1000, 1),
+              "hits": hits, "facets": _facets(handle, matched, filters)}
+    if notice:
+        result["notice"] = notice
+    return result
 
 
 class _RankCollector(FilterCollector):

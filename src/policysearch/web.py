@@ -66,9 +66,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ui)
     app.after_request(_security_headers)
     app.register_error_handler(Exception, _handle_error)
-    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, FILTERS=FILTERS)
+    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, FILTERS=FILTERS, absolute=absolute)
     app.jinja_env.filters.update(atom_date=_atom_date, as_html_text=_as_html_text)
     return app
+
+
+def absolute(path: str) -> str:
+    """An absolute URL for a path of ours, from the configured address (settings.base_url,
+    else the bound host and port), never from the request's Host header, which any client
+    can set: a feed or an export must not link to wherever a forged header points."""
+    return current_app.config["SETTINGS"].public_url + path
 
 
 def _security_headers(response: Response) -> Response:
@@ -390,7 +397,7 @@ def search_csv():
     for hit in rows:
         values = ["、".join(hit.get(c) or []) if c in ("provinces", "industries") else hit.get(c)
                   for c in columns]
-        values += [_plain_text(hit.get("snippet")), url_for("ui.article_page", id=hit["id"], _external=True)]
+        values += [_plain_text(hit.get("snippet")), absolute(url_for("ui.article_page", id=hit["id"]))]
         writer.writerow([_csv_cell(v) for v in values])
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=policysearch.csv"

@@ -209,10 +209,26 @@ def _file_dates(articles: list[Article], rel: str) -> None:
 def _relative(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return Path(os.path.relpath(path, root)).as_posix()
+            return safe_name(Path(os.path.relpath(path, root)).as_posix())
         except ValueError:
             pass
-    return path.name
+    return safe_name(path.name)
+
+
+def display_name(path: Path, root: Path) -> str:
+    """The path of a corpus file relative to root, as safe text (see safe_name)."""
+    return _relative(Path(path), Path(root))
+
+
+def safe_name(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) are written as \\xNN, so the name can be stored, shown and printed as
+    UTF-8, and two such names stay apart."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _one_line(text: str) -> str:
