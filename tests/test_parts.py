@@ -58,3 +58,40 @@ def test_text_under_the_limit_is_one_article(tmp_path):
     (tmp_path / "a.txt").write_text("标题\n\n" + "\n".join(_lines(50)), encoding="utf-8")
     articles, problems = readers.read_file(tmp_path / "a.txt", tmp_path)
     assert len(articles) == 1 and problems == []
+
+
+# -- a file too long for one segment ----------------------------------------------------
+
+def _records(n: int, tag: str) -> str:
+    return "\n".join(json.dumps({"title": f"{tag}第{i}号公告", "content": f"{tag}编号{i}的项目已完成验收。"},
+                                ensure_ascii=False) for i in range(n)) + "\n"
+
+
+def _titles(settings, q: str) -> list[str]:
+    from policysearch import search
+
+    result = search.search(settings.index_dir, search.SearchRequest.from_params(q=q, per_page=100))
+    return [h["title"] for h in result["hits"]]
+
+
+def test_a_file_filling_several_segments_is_committed_whole(tmp_path, settings_factory, monkeypatch):
+    from policysearch import index
+
+    monkeypatch.setattr(index._SegmentBuilder, "MAX_POSTINGS", 300)  # a few records a segment
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "big.jsonl").write_text(_records(200, "甲"), encoding="utf-8")
+    (corpus / "small.txt").write_text("乙方通知\n\n乙方项目已完成验收。", encoding="utf-8")
+    settings = settings_factory(tmp_path / "index")
+    summary = index.update(corpus, settings)
+    assert summary["articles"]["total"] == 201 and summary["files"]["added"] == 2
+    assert _titles(settings, '"甲编号199的"') == ["甲第199号公告"]
+
+    (corpus / "big.jsonl").write_text(_records(120, "丙"), encoding="utf-8")   # incremental
+    summary = index.update(corpus, settings)
+    assert summary["articles"] == {"added": 0, "updated": 120, "deleted": 0, "total": 121}
+    assert _titles(settings, "甲编号") == []
+    assert len(_titles(settings, "丙编号")) == 100           # one page of 100; all of them:
+    from policysearch import search
+    total = search.search(settings.index_dir, search.SearchRequest.from_params(q="丙编号"))["total"]
+    assert total == 120

@@ -359,7 +359,9 @@ class _SegmentBuilder:
     pickled run files, one Python call per posting when writing), which was most of the
     indexing time. A segment is finished whenever MAX_POSTINGS are held, bounding memory,
     and handed with the names of the files it holds to `on_segment`, which commits it: the
-    run commits in batches, so an interrupted run keeps what it finished."""
+    run commits in batches, so an interrupted run keeps what it finished. A file too long
+    for one segment fills several, handed on together once the file is complete, so its
+    documents are committed (and its old ones deleted) in one commit."""
 
     MAX_POSTINGS = 6_000_000
 
@@ -369,6 +371,7 @@ class _SegmentBuilder:
         self.corpus_dir = corpus_dir
         self.on_segment = on_segment
         self.files: list[str] = []
+        self.waiting: list = []     # segments written while a long file was still being added
         self._start()
 
     def _start(self):
@@ -395,14 +398,20 @@ class _SegmentBuilder:
                 result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"  # its docs)
                 return result
             self.add_document(doc)
+            if self.held >= self.MAX_POSTINGS:
+                # a long file: finish the segment now (memory stays bounded) and keep it
+                # back, so that all of the file's documents are committed together
+                self._flush(hold=True)
+                self._start()
         self.files.append(rel)
         result["articles"] = len(articles)
         result["problems"] = list(problems)
         return result
 
     def flush_if_full(self) -> None:
-        """Finish the segment when it holds enough (call after reporting the file)."""
-        if self.held >= self.MAX_POSTINGS:
+        """Finish the segment when it holds enough, or when segments of the file just added
+        wait (call after reporting the file)."""
+        if self.held >= self.MAX_POSTINGS or self.waiting:
             self._flush()
             self._start()
 
@@ -452,14 +461,23 @@ class _SegmentBuilder:
             return length
         return 0
 
-    def _flush(self) -> None:
-        files, self.files = self.files, []
+    def _flush(self, hold: bool = False) -> None:
+        """Write the segment and hand it, with any kept back, and the files they complete
+        to on_segment; with `hold` (a file is still being added) keep it back instead."""
         writer = self.writer
-        if not writer._added:
+        if writer._added:
+            self.waiting.append(self._write_segment())
+        else:
             writer._close_segment()
-            if files:
-                self.on_segment(None, files)
+        if hold:
             return
+        segments, self.waiting = self.waiting, []
+        files, self.files = self.files, []
+        if segments or files:
+            self.on_segment(segments, files)
+
+    def _write_segment(self):
+        writer = self.writer
         writer.perdocwriter.close()
         fw = writer.fieldwriter
         for name in sorted(self.postings):
@@ -477,7 +495,7 @@ class _SegmentBuilder:
         writer._close_segment()
         writer._assemble_segment()
         self.postings, self.lengths = {}, {}
-        self.on_segment(writer.get_segment(), files)
+        return writer.get_segment()
 
     def finish(self) -> None:
         self._flush()
@@ -507,7 +525,7 @@ def _write_postings(pw, docs, weights, values, lengths) -> None:
 
 def _worker_main(gen, corpus_dir, jobs, results):
     builder = _SegmentBuilder(Path(gen), Path(corpus_dir),
-                              lambda segment, files: results.put(("segment", (segment, files))))
+                              lambda segments, files: results.put(("segment", (segments, files))))
     try:
         while (job := jobs.get()) is not None:
             results.put(("file", builder.add_file(*job)))
@@ -521,8 +539,8 @@ def _worker_main(gen, corpus_dir, jobs, results):
 
 def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Path,
                     workers: int, progress, on_segment, reported: dict) -> list[dict]:
-    """Ingest `jobs` (rel, path, fingerprint) into new segments, each passed to
-    `on_segment(segment, files)` in this process as soon as it is finished; returns the
+    """Ingest `jobs` (rel, path, fingerprint) into new segments, passed to
+    `on_segment(segments, files)` in this process as soon as they are finished; returns the
     per-file results (also put in `reported` by file as they arrive, before the segment
     holding the file). Uses worker processes when there is more than one file."""
     analysis.tokenizer()  # build once here; forked workers inherit it
@@ -593,6 +611,16 @@ def _size(path: str) -> int:
 MERGE_ABOVE_SEGMENTS = 12    # merge small segments only when there are more than this
 
 
+class _MergingWriter(SegmentWriter):
+    """A SegmentWriter that can merge our segments: an inlined term without values reads
+    back with the value "" (a str: Whoosh never inlined, so never met it), which its
+    posting pool refuses; "no value" is None."""
+
+    def _process_posts(self, items, startdoc, docmap):
+        for fieldname, text, docnum, weight, vbytes in super()._process_posts(items, startdoc, docmap):
+            yield fieldname, text, docnum, weight, (None if vbytes == "" else vbytes)
+
+
 def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = False) -> int:
     """Delete the documents of `delete_files`, add `segments`, commit; returns doc count.
 
@@ -606,7 +634,7 @@ def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = Fa
             toc = TOC.read(ix.storage, ix.indexname)
             clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
         return ix.doc_count()
-    writer = ix.writer(codec=LeanCodec())
+    writer = _MergingWriter(ix, codec=LeanCodec())
     try:
         for rel in delete_files:
             writer.delete_by_term("file", rel)
@@ -711,17 +739,17 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]
     fingerprints = {job[0]: job[2] for job in jobs}
     reported: dict[str, dict] = {}
 
-    def commit_batch(segment, batch_files):
+    def commit_batch(segments, batch_files):
         # Deleting before adding even "added" files keeps a re-run after a crash between the
         # Whoosh commit and the manifest write from duplicating documents.
-        _commit(gen, [] if fresh else batch_files, [segment] if segment else [])
+        _commit(gen, [] if fresh else batch_files, segments)
         for rel in batch_files:
             manifest[rel] = {"fingerprint": fingerprints[rel],
                              "articles": reported[rel]["articles"]}
         _write_json(gen / MANIFEST, {"files": manifest})
 
     results = _build_segments(jobs, gen, corpus_dir, settings.workers, progress,
-                              lambda segment, files: commit_batch(segment, files),
+                              lambda segments, files: commit_batch(segments, files),
                               reported)
 
     files = {"added": 0, "updated": 0, "deleted": len(deleted), "unchanged": len(unchanged),

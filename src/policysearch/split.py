@@ -34,6 +34,7 @@ HEADLINE_MAX = 48          # characters: longer lines are body text
 HEADLINE_LINES = 4         # 引题 + 主题 (sometimes on two lines) + 副题
 PULL_QUOTE_MAX = 150       # characters: longer paragraphs are never pull quotes
 PULL_QUOTE_MIN = 10
+PAGE_MAX_CHARS = 100_000   # a scanned page is never longer
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CLOSING = "。！？!?；;：:…”’」』》）)】〕—"
@@ -262,12 +263,18 @@ def one_article(text: str, paras: list[str], joins: int) -> Piece:
         body, body_joins = _paragraphs("\n".join(rest))
         lead, n = _head_title(head, body)
         piece = build(head[lead:lead + n] + head[:lead] + head[lead + n:] + body, page=False,
-                      scanned=body_joins >= 2, title_count=n)
+                      scanned=_scanned(body_joins, text), title_count=n)
         if piece.byline is None and body and is_byline(body[0]):   # the byline after a lead
             piece.byline = squeeze_byline(byline_prefix(body[0]) or body[0])
         return piece
     block = headline_block(text) if skip == 0 else None
-    return build(paras[skip:], page=False, scanned=joins >= 2, title_count=block)
+    return build(paras[skip:], page=False, scanned=_scanned(joins, text), title_count=block)
+
+
+def _scanned(joins: int, text: str) -> bool:
+    """Words broken across lines mark a scan, whose pull quotes are then looked for; a text
+    longer than any page (PAGE_MAX_CHARS) is not a scanned page."""
+    return joins >= 2 and len(text) <= PAGE_MAX_CHARS
 
 
 _INDENT = re.compile(r"^(?:\u3000|[ \t\xa0]{2,}|\t)")

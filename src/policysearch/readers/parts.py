@@ -56,7 +56,8 @@ def read_long_text(text: str, name: str, read_text) -> tuple[list[Article], list
     """A plain text of any length: `read_text(text, name)` on the first part, the rest as
     continuations of its last article."""
     pieces = cut(text)
-    articles = read_text(pieces[0], name)
+    # A text of parts is no newspaper page (a page is never a megabyte): one article.
+    articles = read_text(pieces[0], name, single=len(pieces) > 1)
     if len(pieces) == 1 or not articles:
         return articles, []
     first = articles[-1]

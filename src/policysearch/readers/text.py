@@ -20,11 +20,13 @@ _ARCHIVE_NAME = re.compile(r"(?:19|20)\d{6}[-_]\d{1,3}(?:[-_]\d{1,3})?$")
 _ONE_ARTICLE_NAME = re.compile(r"(?:19|20)\d{6}[-_]\d{1,3}[-_]\d{1,3}$")
 
 
-def read_text(text: str, name: str) -> list[Article]:
-    """Articles of one decoded text file; `name` is its path in the corpus (for its date)."""
+def read_text(text: str, name: str, single: bool = False) -> list[Article]:
+    """Articles of one decoded text file; `name` is its path in the corpus (for its date).
+    One article, never a page, when `single` or when the name says so."""
     stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     archived = bool(_ARCHIVE_NAME.search(stem))
-    pieces = split.split_page(text, single=_ONE_ARTICLE_NAME.search(stem) is not None)
+    single = single or _ONE_ARTICLE_NAME.search(stem) is not None
+    pieces = split.split_page(text, single=single)
     pieces = [p for p in pieces if p.paragraphs or p.title]
     if not pieces:
         return []
