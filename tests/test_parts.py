@@ -7,6 +7,7 @@ import re
 import pytest
 
 from policysearch import readers
+from policysearch.index import document as _REAL_DOCUMENT
 from policysearch.readers import parts
 
 
@@ -95,3 +96,61 @@ def test_a_file_filling_several_segments_is_committed_whole(tmp_path, settings_f
     from policysearch import search
     total = search.search(settings.index_dir, search.SearchRequest.from_params(q="丙编号"))["total"]
     assert total == 120
+
+
+_PIDS: dict = {}
+
+
+def _document_noting_pid(article):
+    """index.document, noting the process it ran in (a module-level function, so that the
+    fan-out can send it to its processes)."""
+    import os
+
+    _PIDS["dir"].mkdir(exist_ok=True)
+    (_PIDS["dir"] / str(os.getpid())).touch()
+    return _REAL_DOCUMENT(article)
+
+
+def _analysed_in() -> set[str]:
+    found = {p.name for p in _PIDS["dir"].iterdir()}
+    for p in _PIDS["dir"].iterdir():
+        p.unlink()
+    return found
+
+
+def test_one_big_export_is_analysed_by_several_processes_with_the_same_result(
+        tmp_path, settings_factory, monkeypatch):
+    """A corpus of one JSONL file: with workers=2 its articles are analysed by two forked
+    processes (fanout), and the index equals the one a single process builds."""
+    import dataclasses
+    import os
+
+    from policysearch import fanout, index, search
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    records = [{"title": f"第{i}号{'城市更新' if i % 3 else '乡村振兴'}公告",
+                "content": f"编号{i}的项目进展顺利。" + ("智能制造产业园扩建。" if i % 5 == 0 else "")}
+               for i in range(fanout.MIN_ITEMS * 3)]
+    (corpus / "export.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n{broken\n", encoding="utf-8")
+    monkeypatch.setattr(index, "document", _document_noting_pid)
+    monkeypatch.setitem(_PIDS, "dir", tmp_path / "pids")
+
+    def build(workers: int):
+        settings = dataclasses.replace(settings_factory(tmp_path / f"index{workers}"), workers=workers)
+        summary = index.update(corpus, settings)
+        result = search.search(settings.index_dir, search.SearchRequest.from_params(
+            q="智能制造 OR 乡村振兴", sort="date", per_page=100))
+        ids = [h["id"] for page in (1, 2) for h in search.search(
+            settings.index_dir, search.SearchRequest.from_params(q="", sort="date", per_page=100,
+                                                                page=page))["hits"]]
+        return summary, result["total"], [(h["id"], h["title"], h["snippet"]) for h in result["hits"]], ids
+
+    one = build(1)
+    assert _analysed_in() == {str(os.getpid())}
+    two = build(2)
+    assert len(_analysed_in()) == 2 and str(os.getpid()) not in _analysed_in()
+    assert one[0]["articles"] == two[0]["articles"] and one[0]["problems"] == two[0]["problems"]
+    assert one[1:] == two[1:]
+    assert one[1] == len([r for r in records if "乡村振兴" in r["title"] or "智能制造" in r["content"]])

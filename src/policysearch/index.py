@@ -46,7 +46,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from policysearch import analysis, readers
+from policysearch import analysis, fanout, readers
 from policysearch.article import Article
 from policysearch.ingest import ingest_file
 from policysearch.settings import Settings
@@ -365,7 +365,8 @@ class _SegmentBuilder:
 
     MAX_POSTINGS = 6_000_000
 
-    def __init__(self, gen: Path, corpus_dir: Path, on_segment):
+    def __init__(self, gen: Path, corpus_dir: Path, on_segment, analysers: int = 1):
+        self.analysers = analysers      # processes analysing a file's articles
         self.ix = whoosh_index.open_dir(str(gen))
         self.schema = self.ix.schema
         self.corpus_dir = corpus_dir
@@ -391,12 +392,17 @@ class _SegmentBuilder:
         except Exception as exc:  # one bad file must never stop the run
             result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"
             return result
-        for article in articles:   # analysed one at a time: a long file's tokens never all held
+        # one article at a time (a long file's tokens are never all held), in several
+        # processes when this is the run's one file
+        docs = fanout.ordered_map(document, articles, self.analysers)
+        while True:
             try:
-                doc = document(article)
+                doc = next(docs, None)
             except Exception as exc:  # an analysis bug: report the file (a re-run replaces
                 result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"  # its docs)
                 return result
+            if doc is None:
+                break
             self.add_document(doc)
             if self.held >= self.MAX_POSTINGS:
                 # a long file: finish the segment now (memory stays bounded) and keep it
@@ -546,7 +552,7 @@ def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Pat
     analysis.tokenizer()  # build once here; forked workers inherit it
     total = len(jobs)
     if workers <= 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        builder = _SegmentBuilder(gen, corpus_dir, on_segment)
+        builder = _SegmentBuilder(gen, corpus_dir, on_segment, analysers=workers if total == 1 else 1)
         out = []
         for job in jobs:
             out.append(builder.add_file(*job))
