@@ -10,8 +10,10 @@ Writes a text of the given size to a work directory outside the repo: the news t
 vocabulary, so the index holds as many distinct terms as a real file would), or with
 --invented sentences of a few dozen made-up phrases; in paragraphs or all on one line. Runs
 `policysearch index` on it in a child process and samples the resident memory of that
-process and all its descendants every 20 ms from /proc (Linux). Prints, per size, the
-peak of the sum, the largest single process (ru_maxrss of the children) and the run time.
+process and all its descendants every 20 ms from /proc (Linux; proportional set sizes, so
+pages forked processes share count once). Prints, per size, the peak of the sum, the
+largest single process (ru_maxrss of the children, shared pages counted in full) and the
+run time.
 """
 from __future__ import annotations
 
@@ -66,9 +68,10 @@ def write_text(path: Path, megabytes: float, one_line: bool, invented: bool) -> 
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of pid and its descendants."""
+    """Memory of pid and its descendants: the sum of their proportional set sizes (PSS:
+    a page shared by n processes, as forked workers share their parent's, counts 1/n in
+    each), so the sum is the memory the run takes from the machine."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -77,15 +80,24 @@ def tree_rss(pid: int) -> int:
                 fields = fh.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        ppid, pages = int(fields[1]), int(fields[21])
-        children.setdefault(ppid, []).append(int(entry))
-        rss[int(entry)] = pages * os.sysconf("SC_PAGE_SIZE")
+        children.setdefault(int(fields[1]), []).append(int(entry))
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        total += _pss(p)
         todo += children.get(p, [])
     return total
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def measure(megabytes: float, one_line: bool, invented: bool, work: Path) -> tuple[int, int, float, str]:
@@ -114,13 +126,13 @@ def main() -> int:
     ap.add_argument("--invented", action="store_true", help="made-up text instead of the bench news")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policysearch-bench-memory")
     args = ap.parse_args()
-    print(f"{'size':>8} {'peak (sum)':>11} {'largest proc':>13} {'time':>8}")
+    print(f"{'size':>8} {'peak (PSS sum)':>15} {'largest proc':>13} {'time':>8}")
     for mb in args.mb or [20]:
         if not args.invented and not DATA.exists():
             print(f"{DATA} is missing: use --invented")
             return 1
         peak, single, took, out = measure(mb, args.one_line, args.invented, args.work)
-        print(f"{mb:>6g}MB {peak / 2**20:>9.0f}MB {single / 2**20:>11.0f}MB {took:>7.1f}s")
+        print(f"{mb:>6g}MB {peak / 2**20:>13.0f}MB {single / 2**20:>11.0f}MB {took:>7.1f}s")
         print("   " + "\n   ".join(out.strip().splitlines()))
     return 0
 

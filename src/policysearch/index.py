@@ -394,7 +394,7 @@ class _SegmentBuilder:
             return result
         # one article at a time (a long file's tokens are never all held), in several
         # processes when this is the run's one file
-        docs = fanout.ordered_map(document, articles, self.analysers)
+        docs = fanout.ordered_map(document, articles, self.analysers, _article_length)
         while True:
             try:
                 doc = next(docs, None)
@@ -508,6 +508,10 @@ class _SegmentBuilder:
 
     def cancel(self):
         self.writer.cancel()
+
+
+def _article_length(article: Article) -> int:
+    return len(article.body) + len(article.title)
 
 
 def _write_postings(pw, docs, weights, values, lengths) -> None:
