@@ -37,7 +37,7 @@ def test_an_error_in_a_process_is_raised_here():
 
 
 def test_chunks_are_bounded_by_count_and_weight():
-    chunks = list(fanout._chunks(list(range(40)), lambda x: 150_000 if x in (5, 6) else 1))
+    chunks = list(fanout._chunks(list(range(40)), lambda x: 300_000 if x in (5, 6) else 1))
     assert [x for c in chunks for x in c] == list(range(40))
     assert all(len(c) <= fanout.CHUNK for c in chunks)
     assert [5] in chunks and [6] in chunks
