@@ -88,7 +88,8 @@ def test_every_route_answers_for_a_query_matching_the_huge_documents(hostile, ro
     body = r.get_data(as_text=True)
     if route == "/search.csv":
         rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-        assert len(rows) == 1 + 3
+        total = client.get("/search.json?q=台账 OR 营商环境 OR 高标准农田").get_json()["total"]
+        assert len(rows) == 1 + total and total >= 3    # the 200,000 lines come in parts
         assert all(len(row[-2]) < 1000 for row in rows[1:]), "snippets, not documents"
     else:
         assert "营商环境" in body and "高标准农田" in body

@@ -45,10 +45,8 @@ def _pattern(terms) -> re.Pattern | None:
 
 
 def _offset_map(text: str, norm: str) -> Callable[[int], int]:
-    """Normalised offset -> original offset. Identity unless NFKC made a character several
-    (㈱ -> (株)); then only those characters are located, never a per-character table."""
-    if len(norm) == len(text):
-        return lambda i: i
+    """Normalised offset -> original offset, where NFKC made a character several
+    (㈱ -> (株)): only those characters are located, never a per-character table."""
     wide = {c for c in set(text) if len(analysis.normalise(c)) != 1}
     starts, origins, shifts, shift = [], [], [], 0
     for m in re.finditer("|".join(re.escape(c) for c in wide), text):
@@ -80,19 +78,17 @@ def _scan(text: str, pattern: re.Pattern, start: int = 0, stop: int | None = Non
         end = min(stop, pos + CHUNK)
         piece = text[pos:min(len(text), end + overlap)]
         norm = analysis.normalise(piece)
-        to_original = _offset_map(piece, norm)
-        resume = end
-        for m in pattern.finditer(norm):
-            s, e = to_original(m.start()) + pos, to_original(m.end() - 1) + 1 + pos
-            if s >= end or (spans and s < spans[-1][1]):
-                if s >= end:
-                    break
-                continue
-            spans.append((s, e))
-            resume = max(resume, e)
-            if limit is not None and len(spans) >= limit:
-                break
-        pos = resume
+        if len(norm) == len(piece):     # the usual case: offsets are the same
+            found = [(a + pos, b + pos) for a, b in map(re.Match.span, pattern.finditer(norm))]
+        else:
+            to_original = _offset_map(piece, norm)
+            found = [(to_original(m.start()) + pos, to_original(m.end() - 1) + 1 + pos)
+                     for m in pattern.finditer(norm)]
+        found = [span for span in found if span[0] < end]   # the rest: the next chunk's
+        if limit is not None:
+            found = found[:limit - len(spans)]
+        spans += found
+        pos = max(end, found[-1][1]) if found else end
     return spans
 
 
@@ -122,21 +118,29 @@ def _snippet_matches(text: str, terms) -> list[tuple[int, int]]:
     return _scan(text, pattern, start=begin, stop=begin + CHUNK, limit=SNIPPET_SPANS)
 
 
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"    # noncharacters: never in text worth showing
+
+
 def _mark(text: str, spans, start: int = 0, end: int | None = None) -> str:
+    """text[start:end] escaped, with <mark> around the parts of `spans` inside it. The
+    marks go in as two noncharacters and the whole is escaped once (one pass, not one
+    escape per match); a text holding those noncharacters is escaped piece by piece."""
     end = len(text) if end is None else end
+    first = max(0, bisect.bisect_right(spans, (start, len(text) + 1)) - 1)
+    inside = [span for span in spans[first:bisect.bisect_left(spans, (end,))] if span[1] > start]
+    if inside:   # only the first and the last may cross the edges
+        inside[0] = (max(inside[0][0], start), inside[0][1])
+        inside[-1] = (inside[-1][0], min(inside[-1][1], end))
+    segment = text[start:end]
     out, pos = [], start
-    first = bisect.bisect_right(spans, (start, len(text) + 1)) - 1
-    for s, e in spans[max(0, first):]:
-        if s >= end:
-            break
-        if e <= start:
-            continue
-        s, e = max(s, start), min(e, end)
-        out.append(html.escape(text[pos:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+    for s, e in inside:
+        out += [text[pos:s], _OPEN, text[s:e], _CLOSE]
         pos = e
-    out.append(html.escape(text[pos:end]))
-    return "".join(out)
+    out.append(text[pos:end])
+    if _OPEN not in segment and _CLOSE not in segment:
+        return html.escape("".join(out)).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return "".join(f"<mark>{html.escape(x)}</mark>" if k % 4 == 2 else
+                   "" if k % 4 in (1, 3) else html.escape(x) for k, x in enumerate(out))
 
 
 def highlight(text: str | None, terms) -> str:
