@@ -102,17 +102,24 @@ def _pss(pid: int) -> int:
 
 def measure(megabytes: float, one_line: bool, invented: bool, work: Path) -> tuple[int, int, float, str]:
     corpus, index = work / f"corpus-{megabytes}", work / f"index-{megabytes}"
-    shutil.rmtree(corpus, ignore_errors=True)
     shutil.rmtree(index, ignore_errors=True)
-    corpus.mkdir(parents=True)
-    write_text(corpus / "report.txt", megabytes, one_line, invented)
+    stamp = corpus / f".made-{'one-line' if one_line else 'lines'}-{'invented' if invented else 'news'}"
+    if not stamp.exists():   # the same text as last time is written only once
+        shutil.rmtree(corpus, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        write_text(corpus / "report.txt", megabytes, one_line, invented)
+        stamp.touch()
     started = time.perf_counter()
     proc = subprocess.Popen([str(CLI), "index", str(corpus), "--index", str(index)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
+    peak, shown = 0, time.monotonic()
     while proc.poll() is None:
         peak = max(peak, tree_rss(proc.pid))
         time.sleep(0.02)
+        if time.monotonic() - shown > 60:   # a long run shows how it goes
+            shown = time.monotonic()
+            print(f"   ... {time.perf_counter() - started:.0f} s, peak so far {peak / 2**20:.0f} MB",
+                  flush=True)
     took = time.perf_counter() - started
     out = proc.stdout.read()
     single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
