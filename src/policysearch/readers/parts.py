@@ -4,7 +4,7 @@ A plain-text file of many megabytes (a report pasted whole, a broken export) is 
 page, and analysing it as one article would hold the tokens of all of it at once: tens of
 bytes per character, gigabytes for a file of 100 MB, and a search result nobody can read.
 So a text longer than MAX_ARTICLE_CHARS is cut, at a line break (else a sentence end, else
-anywhere) before each MAX_ARTICLE_CHARS, into parts indexed as consecutive articles of
+a comma, else anywhere) before each MAX_ARTICLE_CHARS, into parts indexed as consecutive articles of
 the file: the first part is read like any text (its headline gives the title), the others
 are titled "<title>（第k部分）" and share its date and kind. An article of an export or a
 web page whose body runs longer is cut the same way. Nothing is dropped, and the file's
@@ -20,21 +20,27 @@ from policysearch.article import Article
 
 MAX_ARTICLE_CHARS = 1_000_000
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
+_CLAUSE_END = re.compile(r"[，,、：:]")
 
 
 def cut(text: str, limit: int | None = None) -> list[str]:
     """`text` in pieces of at most `limit` (MAX_ARTICLE_CHARS) characters, each ending at a
-    line break (else at a sentence end, else at the limit) in its second half."""
+    line break in its second half, else at a sentence end or else a clause end (，) near
+    its end, else at the limit."""
     limit = limit or MAX_ARTICLE_CHARS
     pieces, start = [], 0
     while len(text) - start > limit:
         end = start + limit
         brk = text.rfind("\n", start + limit // 2, end)
-        if brk < 0:
-            sentence = None
-            for sentence in _SENTENCE_END.finditer(text, end - min(limit // 2, 20_000), end):
+        for boundary in (_SENTENCE_END, _CLAUSE_END):
+            if brk >= 0:
+                break
+            found = None
+            for found in boundary.finditer(text, end - min(limit // 2, 20_000), end):
                 pass
-            brk = sentence.end() - 1 if sentence else end - 1
+            brk = found.end() - 1 if found else -1
+        if brk < 0:
+            brk = end - 1
         pieces.append(text[start:brk + 1])
         start = brk + 1
     pieces.append(text[start:])
