@@ -34,8 +34,8 @@ CASES = [  # (label, query): the baseline first
     ("baseline: ordinary articles", "乡村振兴"),
     ("word of the one-line document", "营商环境"),
     ("last of 200,000 lines", "海绵城市"),
-    ("100,000 matches", "高标准农田"),
-    ("all three hostile documents", "营商环境 OR 海绵城市 OR 高标准农田"),
+    ("100,000 matches", "农田"),
+    ("all three hostile documents", "营商环境 OR 海绵城市 OR 农田"),
 ]
 ROUTES = ["/search?q={q}", "/search.json?q={q}", "/search.atom?q={q}", "/search.csv?q={q}",
           "/article/{id}?q={q}"]
@@ -49,7 +49,7 @@ def write_corpus(corpus: Path, megabytes: float) -> None:
     (corpus / "lines.txt").write_text(
         "某区台账汇总\n\n" + "\n".join(f"台账{i:06d}" for i in range(200_000))
         + "\n台账末尾记有海绵城市改造。\n", encoding="utf-8")
-    (corpus / "matches.txt").write_text("高标准农田建设\n\n" + "高标准农田、" * 100_000 + "。\n",
+    (corpus / "matches.txt").write_text("高标准农田建设\n\n" + "农田" * 100_000 + "。\n",
                                         encoding="utf-8")
     rng = random.Random(3)
     places = ["某县", "某镇", "某市", "某区"]

@@ -202,7 +202,7 @@ def snippet(text: str | None, terms, max_fragments: int = MAX_FRAGMENTS) -> str:
             j += 1
         if j > k:
             inside = spans[k:j]
-            distinct = len({analysis.normalise(text[a:b]) for a, b in inside})
+            distinct = len({analysis.normalise(x) for x in {text[a:b] for a, b in inside}})
             scored.append((distinct, len(inside), -order, s, e, inside))
         k = j
     best = sorted(scored, key=lambda x: x[:5], reverse=True)[:max_fragments]
