@@ -12,7 +12,8 @@ then applies a sidecar manifest (below), gives records of an export without a da
 file's date, and strips web-page furniture from every body (readers.chrome: 下载 / 打印,
 font widgets, breadcrumbs, 来源 and time lines, site footers, the title repeated), and
 returns (articles, problems): `problems` are one-line notes on parts that were skipped
-(a broken JSONL line). A file that yields nothing usable raises `ReadError` with a one-line
+(a broken JSONL line). A text or article longer than readers.parts.MAX_ARTICLE_CHARS comes
+out as consecutive parts, with a note saying so. A file that yields nothing usable raises `ReadError` with a one-line
 reason; no other exception escapes.
 
 Sidecar metadata

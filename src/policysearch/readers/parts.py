@@ -4,8 +4,8 @@ A plain-text file of many megabytes (a report pasted whole, a broken export) is 
 page, and analysing it as one article would hold the tokens of all of it at once: tens of
 bytes per character, gigabytes for a file of 100 MB, and a search result nobody can read.
 So a text longer than MAX_ARTICLE_CHARS is cut, at a line break (else a sentence end, else
-a comma, else anywhere) before each MAX_ARTICLE_CHARS, into parts indexed as consecutive articles of
-the file: the first part is read like any text (its headline gives the title), the others
+a comma, else anywhere) before each MAX_ARTICLE_CHARS, into parts indexed as consecutive
+articles of the file: the first part is read like any text (its headline gives the title), the others
 are titled "<title>（第k部分）" and share its date and kind. An article of an export or a
 web page whose body runs longer is cut the same way. Nothing is dropped, and the file's
 summary notes that it was read in parts.
