@@ -29,7 +29,7 @@ from policysearch import analysis
 MAX_FRAGMENTS = 3
 FRAGMENT_CHARS = 120      # a longer sentence is cut to a window around its first match
 LEAD_CHARS = 120          # shown when the body has no match (the title matched)
-SNIPPET_SPANS = 500       # matches a snippet chooses its sentences from
+SNIPPET_SPANS = 200       # matches a snippet chooses its sentences from
 SNIPPET_SCAN = 100_000    # characters normalised and scanned for them, from the start
 CHUNK = 20_000            # characters normalised at a time
 SENTENCE_LOOKBACK = 1_000  # how far back a snippet looks for the start of a sentence
@@ -192,6 +192,7 @@ def snippet(text: str | None, terms, max_fragments: int = MAX_FRAGMENTS) -> str:
     spans = _snippet_matches(text, terms)
     if not spans:
         return html.escape(text[:LEAD_CHARS]) + ("…" if len(text) > LEAD_CHARS else "")
+    normalised = {x: analysis.normalise(x) for x in {text[a:b] for a, b in spans}}
     scored, k = [], 0
     for order, (s, e) in enumerate(_sentences(text, _sentence_start(text, spans[0][0]),
                                               spans[-1][0])):
@@ -202,7 +203,7 @@ def snippet(text: str | None, terms, max_fragments: int = MAX_FRAGMENTS) -> str:
             j += 1
         if j > k:
             inside = spans[k:j]
-            distinct = len({analysis.normalise(x) for x in {text[a:b] for a, b in inside}})
+            distinct = len({normalised[text[a:b]] for a, b in inside})
             scored.append((distinct, len(inside), -order, s, e, inside))
         k = j
     best = sorted(scored, key=lambda x: x[:5], reverse=True)[:max_fragments]
