@@ -26,14 +26,16 @@ CHUNK_WEIGHT = 200_000    # ... and at most this much weight (one heavier item g
 
 
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], processes: int,
-                weight: Callable[[T], int] = lambda item: 1) -> Iterator[R]:
+                weight: Callable[[T], int] = lambda item: 1,
+                initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Iterator[R]:
     """fn over items, in order: in `processes` forked processes when there are enough
-    items (and fork exists), else here. An exception in fn is raised here, as fn's."""
+    items (and fork exists), else here. An exception in fn is raised here, as fn's.
+    `initializer(*initargs)` runs first in each process (to make it die with its parent)."""
     if processes <= 1 or len(items) < MIN_ITEMS or \
             "fork" not in multiprocessing.get_all_start_methods():
         yield from (fn(item) for item in items)
         return
-    pool = multiprocessing.get_context("fork").Pool(processes)
+    pool = multiprocessing.get_context("fork").Pool(processes, initializer, initargs)
     try:
         chunks = _chunks(items, weight)
         out: deque = deque(pool.apply_async(_map, (fn, chunk))
