@@ -179,6 +179,7 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
         else:
             articles, more = tabular.read_json(text)
             problems += more
+        del text    # the articles hold it now: a big file is not kept twice
     entry = sidecar_entry(path)
     if entry:
         for article in articles:
