@@ -94,20 +94,20 @@ def test_csv_doubled_quotes_when_the_header_has_no_quotes(tmp_path):
 def test_a_query_of_symbols_or_operators_matches_nothing_and_says_so(small_index, q):
     result = search.search(small_index.index_dir, search.SearchRequest.from_params(q=q))
     assert result["total"] == 0 and result["hits"] == []
-    assert result["notice"] == search.NOTHING_TO_SEARCH
+    assert any("没有要找的词" in m for m in result["messages"])
 
 
 def test_symbols_beside_a_word_do_not_change_its_result(small_index):
     result = search.search(small_index.index_dir, search.SearchRequest.from_params(q="低空经济 €"))
-    assert result["total"] == 1 and "notice" not in result
+    assert result["total"] == 1 and result["messages"] == []
     blank = search.search(small_index.index_dir, search.SearchRequest.from_params(q=" "))
-    assert blank["total"] == 2 and "notice" not in blank      # no query: every article
+    assert blank["total"] == 2 and blank["messages"] == []    # no query: every article
 
 
 def test_the_search_page_says_why_a_symbol_query_found_nothing(small_index):
     client = create_app({"SETTINGS": small_index, "TESTING": True}).test_client()
     page = client.get("/search?q=%F0%9F%99%82").get_data(as_text=True)
-    assert search.NOTHING_TO_SEARCH in page
+    assert "没有要找的词" in page
     assert client.get("/search.json?q=%E2%82%AC").get_json()["total"] == 0
 
 

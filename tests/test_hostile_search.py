@@ -49,7 +49,7 @@ def test_a_word_of_the_one_line_document(hostile):
     parts = parts_module.cut(ONE_LINE)
     assert result["total"] == len(parts) > 1     # read in parts, every one found
     for hit in result["hits"]:
-        assert hit["snippet"].split("…") == [f"{SENTENCE[:6]}<mark>营商环境</mark>{SENTENCE[10:]}"] * 3
+        assert hit["snippet"] == f"{SENTENCE[:6]}<mark>营商环境</mark>{SENTENCE[10:]}" * 3
 
 
 def test_a_word_in_both_the_huge_and_the_normal_document(hostile):

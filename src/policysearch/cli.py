@@ -169,8 +169,8 @@ def search_cmd(query, index_dir, province, industry, date_from, date_to, sort, p
     if as_json:
         click.echo(_json(result))
         return
-    if result.get("notice"):
-        click.echo(result["notice"], err=True)
+    for message in result.get("messages", []):   # e.g. a query of symbols alone
+        click.echo(message, err=True)
     click.echo(f"{result['total']} results ({result['took_ms']:.1f} ms), page {result['page']}")
     for n, hit in enumerate(result["hits"], start=(result["page"] - 1) * result["per_page"] + 1):
         meta = " · ".join(x for x in [hit.get("date"), hit.get("source"),
@@ -243,7 +243,7 @@ def serve_cmd(index_dir, host, port, base_url) -> None:
     """
     from waitress import create_server
 
-    from policysearch import search
+    from policysearch import search, suggest
     from policysearch.web import create_app
 
     settings = _settings(index_dir=index_dir, host=host, port=port, base_url=base_url)
@@ -255,5 +255,6 @@ def serve_cmd(index_dir, host, port, base_url) -> None:
               f" (another server may be running there; choose another with --port, "
               f"e.g. --port {settings.port + 1})")
     search.warm(settings.index_dir, settings.cache_dir)   # jieba and the index, before request 1
+    suggest.warm(settings.index_dir, settings.cache_dir)  # completion, in the background
     click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
     server.run()

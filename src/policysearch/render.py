@@ -33,7 +33,11 @@ SNIPPET_SPANS = 200       # matches a snippet chooses its sentences from
 SNIPPET_SCAN = 100_000    # characters normalised and scanned for them, from the start
 CHUNK = 20_000            # characters normalised at a time
 SENTENCE_LOOKBACK = 1_000  # how far back a snippet looks for the start of a sentence
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+# a closing quote or bracket after the stop belongs to the sentence it closes
+_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)》】\"']*|\n+")
+_CLAUSE_MARK = re.compile(r"[，、；：,;:]")
+_CLOSERS = "”’」』）)》】，、；：。！？,;:.!?"
+CUT_REACH = 60            # how far a cut moves to reach a clause boundary
 
 
 def _pattern(terms) -> re.Pattern | None:
@@ -171,13 +175,13 @@ def _sentence_start(text: str, pos: int) -> int:
     return last.end() if last else floor
 
 
-def _window(s: int, e: int, spans) -> tuple[int, int]:
-    """Cut a long sentence to FRAGMENT_CHARS around its first match (`spans`: its own)."""
+def _window(text: str, s: int, e: int, spans) -> tuple[int, int]:
+    """Cut a long sentence to FRAGMENT_CHARS around its first match."""
     if e - s <= FRAGMENT_CHARS:
         return s, e
-    first = spans[0][0] if spans else s
-    start = max(s, first - FRAGMENT_CHARS // 3)
-    end = min(e, start + FRAGMENT_CHARS)
+    first = next((a for a, b in spans if a >= s and b <= e), s)
+    start = _cut_start(text, s, first)
+    end = _cut_end(text, start, e, _first_end(spans, first))
     for a, b in spans:  # never cut a match in two
         if a < end < b:
             end = b
@@ -191,7 +195,10 @@ def snippet(text: str | None, terms, max_fragments: int = MAX_FRAGMENTS) -> str:
     text = (text or "").strip()
     spans = _snippet_matches(text, terms)
     if not spans:
-        return html.escape(text[:LEAD_CHARS]) + ("…" if len(text) > LEAD_CHARS else "")
+        if len(text) <= LEAD_CHARS:
+            return html.escape(text)
+        cut = _cut_end(text, 0, len(text), 0)
+        return _join(text, [(0, cut, 0, len(text), html.escape(text[:cut]))])
     normalised = {x: analysis.normalise(x) for x in {text[a:b] for a, b in spans}}
     scored, k = [], 0
     for order, (s, e) in enumerate(_sentences(text, _sentence_start(text, spans[0][0]),
@@ -209,7 +216,67 @@ def snippet(text: str | None, terms, max_fragments: int = MAX_FRAGMENTS) -> str:
     best = sorted(scored, key=lambda x: x[:5], reverse=True)[:max_fragments]
     parts = []
     for *_, s, e, inside in sorted(best, key=lambda b: b[3]):
-        ws, we = _window(s, e, inside)
-        frag = _mark(text, inside, ws, we).strip()
-        parts.append(("…" if ws > s else "") + frag + ("…" if we < e else ""))
-    return "…".join(parts)
+        ws, we = _window(text, s, e, inside)
+        parts.append((ws, we, s, e, _mark(text, inside, ws, we).strip()))
+    return _join(text, parts)
+
+
+# -- where to cut -------------------------------------------------------------------------
+# A long sentence is cut at a clause mark (，、；：) near the wanted place, else between two
+# words; a fragment never starts with a closing quote or mark; ellipses are added only
+# where text was left out, and never next to another one. Each cut looks at CUT_REACH
+# characters at most, so a snippet's work stays bounded.
+
+def _first_end(spans, first: int) -> int:
+    return next((b for a, b in spans if a == first), first)
+
+
+def _cut_start(text: str, s: int, first: int) -> int:
+    """Where a window before the match at `first` starts: the sentence start if near, else
+    after a clause mark, else at a word start, about FRAGMENT_CHARS // 3 before the match."""
+    want = first - FRAGMENT_CHARS // 3
+    if want <= s:
+        return s
+    lo = max(s, first - CUT_REACH)
+    marks = [m.end() for m in _CLAUSE_MARK.finditer(text, lo, first)]
+    start = min(marks, key=lambda p: abs(p - want)) if marks else _word_cut(text, want, lo, first)
+    while start < first and text[start] in _CLOSERS:
+        start += 1
+    return start
+
+
+def _cut_end(text: str, start: int, e: int, must: int) -> int:
+    """Where a window from `start` ends: by FRAGMENT_CHARS, before a clause mark if one is
+    within reach, else between two words; never before `must`."""
+    limit = start + FRAGMENT_CHARS
+    if limit >= e:
+        return e
+    lo = max(must, limit - CUT_REACH, start + 1)
+    marks = [m.start() for m in _CLAUSE_MARK.finditer(text, lo, limit + 1)]
+    return marks[-1] if marks else max(must, _word_cut(text, limit, lo, limit + 1))
+
+
+def _word_cut(text: str, want: int, lo: int, hi: int) -> int:
+    """The word boundary nearest `want` in [lo, hi) (jieba on a few characters around it)."""
+    a, b = max(lo, want - 12), min(hi, want + 12)
+    cuts = [a + off for off in analysis.word_starts(text[a:b]) if off > 0] or [want]
+    return min(cuts, key=lambda p: (abs(p - want), p))
+
+
+def _join(text: str, parts) -> str:
+    """Fragments (window start, end, sentence start, end, html) in text order as one line:
+    an ellipsis where text was left out between or around them, never two in a row."""
+    out = ""
+    last_end = 0
+    for ws, we, s, e, frag in parts:
+        if not frag:
+            continue
+        gap = text[last_end:ws].strip() if out else text[:ws].strip() if ws > s else ""
+        if gap and not out.endswith("…") and not frag.startswith("…"):
+            out += "…"
+        out += frag
+        last_end = we
+    if parts and text[last_end:].strip() and parts[-1][1] < parts[-1][3] \
+            and not out.endswith("…"):
+        out += "…"
+    return out
