@@ -46,7 +46,7 @@ from whoosh.query import TermNotFound
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.searching import TimeLimit
 
-from policysearch import analysis, render
+from policysearch import analysis, ranking, render
 from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
                                 date_key)
 
@@ -730,8 +730,8 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     total = selected.bit_count()
     first = (request.page - 1) * request.per_page
     wanted = first + request.per_page
-    rank = planner.ranking_query() if request.sort == "relevance" else None
-    page = _top(handle, selected, rank, wanted)[first:wanted] if first < total else []
+    page = _top(handle, planner, tree, selected, request.sort, wanted)[first:wanted] \
+        if first < total else []
     terms = highlight_terms(tree)
     hits = [_hit(handle, d, score, terms) for d, score in page]
     return {"query": request.q, "total": total, "page": request.page,
@@ -740,42 +740,16 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
             "hits": hits, "facets": _facets(handle, matched, filters)}
 
 
-class _RankCollector(FilterCollector):
-    """Top-N by score among the `allow`ed docnums, stopping at `deadline` (Whoosh's own
-    TimeLimitCollector bypasses a FilterCollector's filtering, and needs signals or threads)."""
-
-    def __init__(self, allow: set, deadline: float, limit: int):
-        super().__init__(TopCollector(limit=limit), allow=allow)
-        self.deadline = deadline
-
-    def collect_matches(self):
-        child, allow, clock, deadline = self.child, self._allow, time.perf_counter, self.deadline
-        for n, sub_docnum in enumerate(child.matches()):
-            if self.offset + sub_docnum in allow:
-                child.collect(sub_docnum)
-            if n & 255 == 255 and clock() > deadline:
-                raise TimeLimit
-
-
-def _top(handle: _Handle, selected: int, rank, wanted: int) -> list[tuple[int, float | None]]:
-    """The first `wanted` documents of `selected`: by BM25F score of the ranking query, then
-    (documents it does not score, and every document when sorting by date) newest first."""
-    ids = _ids(selected)
-    scored: list[tuple[int, float | None]] = []
-    if rank is not None:
-        collector = _RankCollector(set(ids), time.perf_counter() + RANK_SECONDS, wanted)
-        try:
-            handle.searcher.search_with_collector(rank, collector)
-        except TimeLimit:
-            pass  # rank what was scored in time; the rest follows by date
-        scored = [(hit.docnum, hit.score) for hit in collector.results()]
-    if len(scored) < wanted:
-        keys = handle.datekeys
-        seen = {d for d, _ in scored}
-        rest = heapq.nlargest(wanted - len(scored), (d for d in ids if d not in seen),
-                              key=lambda d: (keys[d], -d))
-        scored += [(d, 0.0 if rank is not None else None) for d in rest]
-    return scored
+def _top(handle: _Handle, planner: _Planner, tree, selected: int, sort: str,
+         wanted: int) -> list[tuple[int, float | None]]:
+    """The first `wanted` documents of `selected`: by relevance (ranking.py), or newest
+    first."""
+    if sort == "relevance":
+        plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS)
+        return ranking.rank(handle, planner, plan, selected, wanted, wanted)
+    keys = handle.datekeys
+    return [(d, None) for d in heapq.nlargest(wanted, _ids(selected),
+                                               key=lambda d: (keys[d], -d))]
 
 
 def warm(index_dir, cache_dir=None) -> None:

@@ -1,0 +1,427 @@
+"""Ranking: which of the documents a query matched comes first.
+
+The search stage decides *which* documents match (exactly, with bitmasks); this stage only
+orders them. It scores every matched document from every part of the query, in two steps:
+
+1. **Every match** gets a term score and literal evidence, computed with numpy over whole
+   posting lists (cached per open index), so the cost is bounded by the posting lists'
+   length and never by dropping terms:
+   - BM25 per field (title weighted above body) over every jieba word of the query, plus
+     the character bigrams of words jieba does not know (军运会 → 军运 运会), so a name
+     outside the dictionary still counts as one rare term rather than three common
+     characters;
+   - whether each typed string occurs *verbatim* (its bigrams as a phrase, punctuation
+     between runs allowed, so 国办发[2018]121号 matches 国办发〔2018〕121号) in the title and in
+     the body, and whether the typed words occur adjacent and in order (乡村 振兴 →
+     乡村振兴). The phrase check uses positions and is bounded (VERIFY_LIMIT documents;
+     beyond that, having all the bigrams counts).
+2. **The best few** (the page asked for plus RERANK_EXTRA) are read and scored on their text:
+   the typed strings in the lead paragraph, how often they recur, how much of the title they
+   make up (an exact title, a law's name in 《》), a matching document number, and a small
+   prior for substantial articles over one-line notices.
+
+The final score is a weighted sum of these features (WEIGHTS). Literal evidence outweighs
+the term score, so a verbatim match ranks above scattered words and the title above the
+body; the term score orders documents with the same literal evidence. Documents that tie
+go newest first.
+"""
+from __future__ import annotations
+
+import math
+import re
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ListMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from policysearch import analysis
+
+K1, B = 1.2, 0.75            # BM25
+FIELD_WEIGHT = {"title": 2.0, "body": 1.0}
+VERIFY_LIMIT = 3000          # documents phrase-checked per string and field
+RERANK_EXTRA = 60            # documents beyond the requested page that are read and rescored
+POSTINGS_CACHE_BYTES = 96 << 20
+LEAD_CHARS = 160             # the lead: what a reader sees first
+READ_CHARS = 3000            # text read for recurrence (bounded cost on long documents)
+SHORT_CHARS = 100            # a body this short earns none of the length prior …
+SUBSTANTIAL_CHARS = 1000     # … and this long or longer all of it
+WEIGHTS = {
+    "terms": 1.0,            # BM25, scaled to 0..1 by the best matched document
+    "title_literal": 2.0,    # share of typed strings found verbatim in the title
+    "body_literal": 1.0,     # … in the body
+    "title_adjacent": 1.5,   # all typed words adjacent and in order, in the title
+    "body_adjacent": 1.0,    # … in the body
+    "lead": 0.6,             # share of typed strings in the lead paragraph
+    "recur": 0.3,            # typed strings recurring in the body (an article about them)
+    "title_share": 0.5,      # how much of the title the typed text makes up
+    "exact": 6.0,            # exact title, or the document number asked for
+    "substance": 0.6,        # length prior for broad queries: substantial articles over
+                             # one-line notices, in proportion to how many documents match
+}
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【［]\s*(\d{4})\s*[〕\])）】］]\s*"
+                         r"第?\s*(\d{1,5})\s*号")
+
+
+# -- the query's parts --------------------------------------------------------------------
+
+@dataclass
+class Part:
+    """One positive word or phrase of the query, normalised."""
+    text: str                        # normalised runs, joined (punctuation dropped)
+    runs: list[str]
+    grams: list[str]                 # bigram tokens with analysis.GAP between runs
+    words: list[str]
+    fields: tuple[str, ...]
+
+
+@dataclass
+class Plan:
+    parts: list[Part] = field(default_factory=list)
+    adjacent: Part | None = None     # the typed words run together, when there are several
+    doc_number: str | None = None    # canonical 国办发〔2018〕121号 when one was typed
+
+    @property
+    def empty(self) -> bool:
+        return not self.parts
+
+
+def plan(leaves, text_fields: dict, keyword_fields, max_terms: int) -> Plan:
+    """The ranking plan for the positive text leaves of a parsed query."""
+    out = Plan()
+    raw = []
+    for leaf in leaves:
+        if len(leaf) == 4 or leaf[2] in keyword_fields:
+            continue
+        norm = analysis.normalise(leaf[1].replace("*", " ").replace("?", " "))
+        runs = analysis.runs(norm)
+        if not runs:
+            continue
+        raw.append(norm)
+        out.parts.append(Part("".join(runs), runs, analysis.bigrams(norm)[:max_terms * 2],
+                              analysis.words(norm)[:max_terms], text_fields[leaf[2]]))
+    if len(out.parts) > 1 and all(len(p.fields) == 2 for p in out.parts):
+        joined = "".join(p.text for p in out.parts)
+        out.adjacent = Part(joined, [joined], analysis.bigrams(joined)[:max_terms * 2], [],
+                            ("title", "body"))
+    number = _DOC_NUMBER.search("".join(raw))
+    if number:
+        out.doc_number = canonical_number(number.group(0))
+    return out
+
+
+def canonical_number(text: str | None) -> str | None:
+    """国办发[2018]121号 / 国办发(2018)121号 / 国办发〔2018〕第121号 → 国办发〔2018〕121号."""
+    m = _DOC_NUMBER.search(analysis.normalise(text or ""))
+    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号" if m else None
+
+
+# -- per-index statistics -----------------------------------------------------------------
+
+class Stats:
+    """Field lengths and cached posting arrays of one open index generation."""
+
+    def __init__(self, handle):
+        self.h = handle
+        self.n = handle.nbits
+        self.lock = threading.Lock()
+        self._lengths: dict[str, np.ndarray] = {}
+        self._avg: dict[str, float] = {}
+        self._postings: OrderedDict = OrderedDict()
+        self._held = 0
+
+    def lengths(self, fname: str) -> np.ndarray:
+        arr = self._lengths.get(fname)
+        if arr is None:
+            table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+            arr = np.zeros(self.n, dtype=np.float32)
+            for sub, offset in self.h.subsearchers:
+                reader = sub.reader()
+                size = reader.doc_count_all()
+                column = _length_column(reader, fname)
+                if column is not None:
+                    arr[offset:offset + size] = table[np.frombuffer(
+                        bytes(column[i] for i in range(size)), dtype=np.uint8)]
+                else:
+                    arr[offset:offset + size] = [reader.doc_field_length(d, fname) or 0
+                                                 for d in range(size)]
+            self._lengths[fname] = arr
+            live = arr[arr > 0]
+            self._avg[fname] = float(live.mean()) if live.size else 1.0
+        return arr
+
+    def avg(self, fname: str) -> float:
+        self.lengths(fname)
+        return self._avg[fname]
+
+    def postings(self, fname: str, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, frequencies) of a term, from every segment."""
+        key = (fname, token)
+        with self.lock:
+            hit = self._postings.get(key)
+            if hit is not None:
+                self._postings.move_to_end(key)
+                return hit
+        ids, freqs = [], []
+        for sub, offset in self.h.subsearchers:
+            i, f = _read_postings(sub.reader(), fname, token)
+            if len(i):
+                ids.append(i + offset)
+                freqs.append(f)
+        out = (np.concatenate(ids) if ids else np.zeros(0, np.int64),
+               np.concatenate(freqs) if freqs else np.zeros(0, np.float32))
+        with self.lock:
+            self._postings[key] = out
+            self._held += out[0].nbytes + out[1].nbytes
+            while self._held > POSTINGS_CACHE_BYTES and len(self._postings) > 1:
+                _, (a, b) = self._postings.popitem(last=False)
+                self._held -= a.nbytes + b.nbytes
+        return out
+
+
+def _length_column(reader, fname):
+    perdoc = getattr(reader, "_perdoc", None)
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        return perdoc._cached_reader(_lenfield(fname), LENGTHS_COLUMN)
+    except Exception:  # another codec: the slow, public way
+        return None
+
+
+def _read_postings(reader, fname: str, token: str) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's postings of a term as arrays, a block at a time (Whoosh's matcher API
+    costs a Python call per posting). Weights are frequency x field boost."""
+    try:
+        m = reader.postings(fname, token)
+    except TermNotFound:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    while isinstance(m, FilterMatcher):  # deleted documents: never in the matched set
+        m = m.child
+    boost = reader.schema[fname].format.field_boost or 1.0
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            if m._lastblock:
+                break
+            m._next_block()
+    elif isinstance(m, ListMatcher):
+        ids = list(m._ids)
+        w = m._weights
+        weights = [1.0] * len(ids) if w is None else (
+            [w] * len(ids) if isinstance(w, (int, float)) else list(w))
+        if m._all_weights is not None:
+            weights = [m._all_weights] * len(ids)
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return (np.asarray(ids, dtype=np.int64),
+            np.asarray(weights, dtype=np.float32) / np.float32(boost))
+
+
+_stats: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_stats_lock = threading.Lock()
+
+
+def stats(handle) -> Stats:
+    with _stats_lock:
+        s = _stats.get(handle)
+        if s is None:
+            s = _stats[handle] = Stats(handle)
+        return s
+
+
+# -- step 1: every matched document -------------------------------------------------------
+
+def bool_array(mask: int, n: int) -> np.ndarray:
+    raw = np.frombuffer(mask.to_bytes((n + 7) // 8 or 1, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:n].astype(bool)
+
+
+def term_scores(st: Stats, p: Plan, selected: np.ndarray) -> np.ndarray:
+    """BM25 per field over every word of every part (and the bigrams of unknown words),
+    summed with FIELD_WEIGHT; zero outside `selected`."""
+    n = st.n
+    total = np.zeros(n, dtype=np.float32)
+    seen = set()
+    for part in p.parts:
+        terms = [(f"{fld}_w", w) for fld in part.fields for w in part.words]
+        if any(len(w) == 1 for w in part.words):  # jieba split something it does not know
+            terms += [(f"{fld}_b", g) for fld in part.fields for g in part.grams
+                      if len(g) == 2]
+        for fname, token in terms:
+            if (fname, token) in seen:
+                continue
+            seen.add((fname, token))
+            ids, tf = st.postings(fname, token)
+            if not len(ids):
+                continue
+            ids = ids[ids < n]
+            tf = tf[:len(ids)]
+            df = len(ids)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            norm = K1 * (1 - B + B * st.lengths(fname)[ids] / st.avg(fname))
+            total[ids] += (FIELD_WEIGHT[fname.split("_")[0]] * idf
+                           * tf * (K1 + 1) / (tf + norm))
+    total[~selected] = 0
+    return total
+
+
+def literal_mask(planner, part: Part, fld: str, within: int) -> int:
+    """Documents of `within` whose field `fld` contains the part verbatim."""
+    runs = part.runs
+    candidates = within
+    for run in runs:
+        candidates &= planner._literal_candidates(fld, run)
+        if not candidates:
+            return 0
+    tokens = part.grams
+    if len(runs) == 1 and len(runs[0]) <= 2:
+        return candidates  # one bigram (or character): having it is the phrase
+    if candidates.bit_count() > VERIFY_LIMIT:
+        return candidates  # so many have every bigram that checking costs more than it tells
+    from policysearch.search import _ids, _mask
+    ids = _ids(candidates)
+    return _mask(phrase_docs(planner.h, f"{fld}_b", tokens, ids), planner.h.nbits)
+
+
+def phrase_docs(handle, fname: str, tokens: list[str], ids: list[int]):
+    """Docnums among `ids` where `tokens` (bigrams, GAP for one skipped position) occur
+    at consecutive positions."""
+    offsets = [(i, t) for i, t in enumerate(tokens) if t]
+    for sub, base in handle.subsearchers:
+        size = sub.doc_count_all()
+        local = [d - base for d in ids if base <= d < base + size]
+        if not local:
+            continue
+        try:
+            matchers = [(i, sub.postings(fname, t)) for i, t in offsets]
+        except TermNotFound:
+            continue
+        for d in local:
+            starts = None
+            for i, m in matchers:
+                if m.is_active() and m.id() < d:
+                    m.skip_to(d)
+                if not m.is_active() or m.id() != d:
+                    starts = set()
+                    break
+                shifted = {p - i for p in _positions(m.value())}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if starts:
+                yield d + base
+
+
+def _positions(value: bytes):
+    from array import array
+    return array(chr(value[0]), value[1:])
+
+
+# -- the whole ranking --------------------------------------------------------------------
+
+def rank(handle, planner, p: Plan, selected: int, wanted: int,
+         limit: int) -> list[tuple[int, float]]:
+    """The first `limit` documents of `selected` in ranking order with their scores: the
+    first `wanted` + RERANK_EXTRA read and rescored, the rest by the step-1 score."""
+    st = stats(handle)
+    n = handle.nbits
+    sel = bool_array(selected, n)
+    ids = np.flatnonzero(sel)
+    if not len(ids):
+        return []
+    score = np.zeros(n, dtype=np.float32)
+    if not p.empty:
+        terms = term_scores(st, p, sel)
+        best = float(terms[ids].max()) if len(ids) else 0.0
+        if best > 0:
+            score += WEIGHTS["terms"] * terms / best
+        for kind, parts in (("literal", p.parts), ("adjacent", [p.adjacent] if p.adjacent else [])):
+            for fld in ("title", "body"):
+                weight = WEIGHTS[f"{fld}_{kind}"] / max(1, len(parts))
+                for part in parts:
+                    if fld in part.fields:
+                        found = literal_mask(planner, part, fld, selected)
+                        if found:
+                            score += weight * bool_array(found, n)
+    if p.doc_number:
+        score += WEIGHTS["exact"] * _number_docs(handle, p.doc_number, ids)
+    # newest first among equal scores: a tiny, date-ordered tie-breaker
+    keys = np.asarray(handle.datekeys, dtype=np.float64)
+    order = ids[np.lexsort((-ids, -keys[ids], -score[ids]))]
+    head = order[:wanted + RERANK_EXTRA]
+    broad = min(1.0, math.log10(1 + len(ids)) / 4)
+    rescored = _rescore(handle, p, head, score, broad) if not p.empty else \
+        [(int(d), float(score[d])) for d in head]
+    rest = [(int(d), float(score[d])) for d in order[len(head):max(limit, len(head))]]
+    return rescored + rest
+
+
+def _number_docs(handle, number: str, ids: np.ndarray) -> np.ndarray:
+    """1.0 for documents whose own document number is `number` (checked on stored fields of
+    documents that contain the number's digits: the matched set is small by then)."""
+    out = np.zeros(handle.nbits, dtype=np.float32)
+    if len(ids) > 2000:
+        return out
+    for d in ids.tolist():
+        article = handle.searcher.stored_fields(int(d))["article"]
+        if canonical_number(article.get("doc_number")) == number:
+            out[d] = 1.0
+    return out
+
+
+def _rescore(handle, p: Plan, head: np.ndarray, score: np.ndarray, broad: float):
+    keys = handle.datekeys
+    lengths = stats(handle).lengths("body_b")
+    out = []
+    for d in head.tolist():
+        article = handle.searcher.stored_fields(d)["article"]
+        out.append((d, float(score[d]) + text_score(p, article, float(lengths[d]), broad),
+                    keys[d]))
+    out.sort(key=lambda x: (-x[1], -x[2], -x[0]))
+    return [(d, s) for d, s, _ in out]
+
+
+def text_score(p: Plan, article: dict, length: float, broad: float) -> float:
+    """Step 2: what the stored text says beyond the index statistics. `length` is the body's
+    length in bigrams; `broad` (0..1) is how unselective the query is, which is how much the
+    length prior counts."""
+    title = "".join(analysis.runs(analysis.normalise(article.get("title") or "")))
+    flat = "".join(analysis.runs(analysis.normalise((article.get("body") or "")[:READ_CHARS])))
+    lead = flat[:LEAD_CHARS]
+    parts = p.parts
+    s = 0.0
+    in_lead = recur = 0.0
+    for part in parts:
+        if part.text in lead:
+            in_lead += 1
+        if "body" in part.fields:
+            recur += min(flat.count(part.text), 4) / 4
+    s += WEIGHTS["lead"] * in_lead / len(parts)
+    s += WEIGHTS["recur"] * recur / len(parts)
+    typed = p.adjacent.text if p.adjacent else "".join(part.text for part in parts)
+    if title and all(part.text in title for part in parts):
+        s += WEIGHTS["title_share"] * min(1.0, len(typed) / len(title))
+        if typed == title or typed == _bare_title(title):
+            s += WEIGHTS["exact"]
+    s += broad * WEIGHTS["substance"] * min(1.0, max(0.0, math.log(max(length, 1) / SHORT_CHARS)
+                                                     / math.log(SUBSTANTIAL_CHARS / SHORT_CHARS)))
+    return s
+
+
+def _bare_title(title: str) -> str:
+    """A title without what usually follows a law's name (2019年修订, 试行, 草案)."""
+    return re.sub(r"(\d{4}年(修订|修正|修改)?|试行|草案|暂行|征求意见稿)+$", "", title)
