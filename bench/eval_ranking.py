@@ -47,7 +47,9 @@ import bench_index_search as bench  # noqa: E402
 
 TYPES = ("headline", "pasted", "paragraph")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
-_LEAD_IN = re.compile(r"^[^：:\n]{0,40}消息[^：:\n]{0,20}[：:]")  # "…消息（新闻联播）：" boilerplate
+# what no user would copy: the "…消息（新闻联播）：" lead-in and the "(视频编辑：…)" credits
+_LEAD_IN = re.compile(r"^[^：:\n]{0,40}消息[^：:\n]{0,20}[：:]")
+_CREDITS = re.compile(r"[(（]\s*(视频|文字)编辑.*$", re.S)
 
 
 # -- corpora ------------------------------------------------------------------------------
@@ -128,7 +130,7 @@ def pick_items(corpus: Path, n: int, seed: int) -> tuple[list[dict], dict[str, l
 
 def queries_for(a: dict, rng: random.Random, words) -> dict[str, str]:
     title = a["title"]
-    body = _LEAD_IN.sub("", body_text(a), count=1)
+    body = _CREDITS.sub("", _LEAD_IN.sub("", body_text(a), count=1))
     out = {}
     head = list(dict.fromkeys(w for w in words(title) if len(w) >= 2 and _CJK_RUN.fullmatch(w)))
     if len(head) >= 2:
@@ -274,9 +276,9 @@ def main() -> None:
 
     analysis.configure(cache)
     items, by_text = pick_items(corpus, opts.items, opts.seed)
-    rng = random.Random(opts.seed + 1)
     cases = []
     for i, a in enumerate(items):
+        rng = random.Random(f"{opts.seed}-{i}")  # each item's queries independent of others'
         relevant = set(by_text.get(body_text(a), [])) | {a.get("url")}
         for kind, q in queries_for(a, rng, lambda s: analysis.words(s)).items():
             cases.append((i, kind, q, relevant))

@@ -46,7 +46,7 @@ from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from policysearch import analysis, readers
+from policysearch import analysis, dedup, readers
 from policysearch.article import Article
 from policysearch.ingest import ingest_file
 from policysearch.settings import Settings
@@ -668,6 +668,8 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
     try:
         summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
         _write_json(gen / MANIFEST, {"files": manifest})
+        if fresh or _changed(summary) or not (gen / dedup.GROUPS).exists():
+            dedup.group(gen)  # republished copies, over the whole index
     except BaseException:
         if fresh:
             shutil.rmtree(gen, ignore_errors=True)
@@ -676,6 +678,11 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
         _switch(index_dir, gen)
         _drop_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
     return summary
+
+
+def _changed(summary: dict) -> bool:
+    counts = summary["articles"]
+    return bool(counts["added"] or counts["updated"] or counts["deleted"])
 
 
 def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]:

@@ -48,17 +48,20 @@ FIELD_WEIGHT = {"title": 2.0, "body": 1.0}
 VERIFY_LIMIT = 3000          # documents phrase-checked per string and field
 RERANK_EXTRA = 60            # documents beyond the requested page that are read and rescored
 POSTINGS_CACHE_BYTES = 96 << 20
-LEAD_CHARS = 160             # the lead: what a reader sees first
+LEAD_CHARS = 300             # the lead (first paragraph, at most this long): what a reader
+                             # sees first, and where news puts what the story is about
 READ_CHARS = 3000            # text read for recurrence (bounded cost on long documents)
 SHORT_CHARS = 100            # a body this short earns none of the length prior …
 SUBSTANTIAL_CHARS = 1000     # … and this long or longer all of it
 WEIGHTS = {
     "terms": 1.0,            # BM25, scaled to 0..1 by the best matched document
-    "title_literal": 2.0,    # share of typed strings found verbatim in the title
+    "title_literal": 2.0,    # share of typed strings found verbatim in the title (squared:
+                             # one word of several in a title says little)
     "body_literal": 1.0,     # … in the body
     "title_adjacent": 1.5,   # all typed words adjacent and in order, in the title
     "body_adjacent": 1.0,    # … in the body
     "lead": 0.6,             # share of typed strings in the lead paragraph
+    "near": 1.0,             # typed strings close together in the body (proximity)
     "recur": 0.3,            # typed strings recurring in the body (an article about them)
     "title_share": 0.5,      # how much of the title the typed text makes up
     "exact": 6.0,            # exact title, or the document number asked for
@@ -351,12 +354,14 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
             score += WEIGHTS["terms"] * terms / best
         for kind, parts in (("literal", p.parts), ("adjacent", [p.adjacent] if p.adjacent else [])):
             for fld in ("title", "body"):
-                weight = WEIGHTS[f"{fld}_{kind}"] / max(1, len(parts))
+                share = np.zeros(n, dtype=np.float32)
                 for part in parts:
                     if fld in part.fields:
                         found = literal_mask(planner, part, fld, selected)
                         if found:
-                            score += weight * bool_array(found, n)
+                            share += bool_array(found, n)
+                share /= max(1, len(parts))
+                score += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
     if p.doc_number:
         score += WEIGHTS["exact"] * _number_docs(handle, p.doc_number, ids)
     # newest first among equal scores: a tiny, date-ordered tie-breaker
@@ -400,8 +405,9 @@ def text_score(p: Plan, article: dict, length: float, broad: float) -> float:
     length in bigrams; `broad` (0..1) is how unselective the query is, which is how much the
     length prior counts."""
     title = "".join(analysis.runs(analysis.normalise(article.get("title") or "")))
-    flat = "".join(analysis.runs(analysis.normalise((article.get("body") or "")[:READ_CHARS])))
-    lead = flat[:LEAD_CHARS]
+    text = analysis.normalise((article.get("body") or "")[:READ_CHARS])
+    flat = "".join(analysis.runs(text))
+    lead = "".join(analysis.runs(_lead(text)))
     parts = p.parts
     s = 0.0
     in_lead = recur = 0.0
@@ -411,6 +417,8 @@ def text_score(p: Plan, article: dict, length: float, broad: float) -> float:
         if "body" in part.fields:
             recur += min(flat.count(part.text), 4) / 4
     s += WEIGHTS["lead"] * in_lead / len(parts)
+    if len(parts) > 1:
+        s += WEIGHTS["near"] * nearness([part.text for part in parts], flat)
     s += WEIGHTS["recur"] * recur / len(parts)
     typed = p.adjacent.text if p.adjacent else "".join(part.text for part in parts)
     if title and all(part.text in title for part in parts):
@@ -422,6 +430,76 @@ def text_score(p: Plan, article: dict, length: float, broad: float) -> float:
     return s
 
 
+def nearness(strings: list[str], text: str, most: int = 64) -> float:
+    """1 when the strings stand side by side in `text`, falling towards 0 as the shortest
+    stretch holding all of them grows (0 when one is missing)."""
+    hits = []
+    for k, s in enumerate(strings):
+        start = text.find(s) if s else -1
+        if start < 0:
+            return 0.0
+        found = 0
+        while start >= 0 and found < most:
+            hits.append((start, start + len(s), k))
+            start = text.find(s, start + 1)
+            found += 1
+    hits.sort()
+    need = len(strings)
+    have: dict[int, int] = {}
+    best = None
+    lo = 0
+    for hi, (start, end, k) in enumerate(hits):
+        have[k] = have.get(k, 0) + 1
+        while len(have) == need:
+            span = max(e for _, e, _ in hits[lo:hi + 1]) - hits[lo][0]
+            best = span if best is None else min(best, span)
+            kk = hits[lo][2]
+            have[kk] -= 1
+            if not have[kk]:
+                del have[kk]
+            lo += 1
+    gap = max(0, best - sum(len(s) for s in strings))
+    return 1.0 / (1.0 + gap / 10)
+
+
+def _lead(text: str) -> str:
+    """The first paragraph (at least a line's worth, at most LEAD_CHARS)."""
+    end = text.find("\n", 60)
+    return text[:LEAD_CHARS if end < 0 else min(end, LEAD_CHARS)]
+
+
 def _bare_title(title: str) -> str:
     """A title without what usually follows a law's name (2019年修订, 试行, 草案)."""
     return re.sub(r"(\d{4}年(修订|修正|修改)?|试行|草案|暂行|征求意见稿)+$", "", title)
+
+
+# -- related articles ---------------------------------------------------------------------
+
+SUBJECT_WORDS = 6            # distinctive title words that make a related-articles query
+SUBJECT_MAX_SHARE = 0.1      # a word in more of the documents than this says too little
+
+
+def subject_words(handle, article: dict) -> list[str]:
+    """The title's distinctive words, rarest first: words of two or more characters found in
+    at most SUBJECT_MAX_SHARE of the documents (关于, 意见, 加快, 发展 never name a subject),
+    else the rarest one."""
+    title = analysis.normalise(article.get("title") or "")
+    words = {w for w in analysis.words(title) if len(w) > 1 and _RUN_WORD.fullmatch(w)}
+    reader = handle.searcher.reader()
+    limit = max(2, SUBJECT_MAX_SHARE * handle.nbits)
+    rated = sorted((max(reader.doc_frequency("body_w", w), reader.doc_frequency("title_w", w)), w)
+                   for w in words)
+    rated = [(df, w) for df, w in rated if df > 1]  # 1: only this article has it
+    return [w for df, w in rated if df <= limit][:SUBJECT_WORDS] or [w for _, w in rated[:1]]
+
+
+def shares_subject(article: dict, words: list[str]) -> bool:
+    """A subject word in the title, or most of them in the text."""
+    title = analysis.normalise(article.get("title") or "")
+    if any(w in title for w in words):
+        return True
+    body = analysis.normalise((article.get("body") or "")[:READ_CHARS])
+    return sum(w in body for w in words) * 2 > len(words)
+
+
+_RUN_WORD = re.compile(r"[^\W_]+")

@@ -12,9 +12,9 @@ Each word becomes
     (all its jieba words in the word fields)  OR  (its bigram phrase in the bigram fields)
 
 so a document that contains the text literally is always found, however jieba segments
-either side, while documents that contain it as words score higher; a "quoted phrase" is the
-bigram phrase alone (only literal text), with the words as an optional ranking boost. Title
-fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F.
+either side; a "quoted phrase" is the bigram phrase alone (only literal text). The planner
+decides only which documents match; ranking.py orders them, and dedup.py shows each
+republished story once.
 
 Filters: several values of one facet (province, industry, doc_type) are ORed, different
 facets ANDed, and the date range keeps articles whose date (at its own precision) lies in it.
@@ -43,10 +43,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.query import TermNotFound
-from whoosh.collectors import FilterCollector, TopCollector
-from whoosh.searching import TimeLimit
 
-from policysearch import analysis, ranking, render
+from policysearch import analysis, dedup, ranking, render
 from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
                                 date_key)
 
@@ -59,8 +57,6 @@ PREFIX_EXPANSION = 48        # bigrams tried for one-character words, per query
 MAX_WORDS_SHORTCUT = 12      # a longer text is matched literally only (bounded work)
 MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase check
 VERIFY_LIMIT = 20000         # see _Planner._verify
-RANK_TERMS = 8               # terms scored for ranking (the rarest)
-RANK_SECONDS = 0.3           # time allowed to rank; documents not scored by then go by date
 FACETS = ("province", "industry", "year", "doc_type")
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
 KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
@@ -357,8 +353,7 @@ def highlight_terms(tree) -> list[str]:
 
 class _Planner:
     """Evaluates the syntax tree to the exact result set, as a bitmask over docnums, with set
-    algebra on cached per-term bitmasks (AND is &, OR is |, NOT is live & ~x), and collects a
-    Whoosh query over word terms that is used only to rank that set.
+    algebra on cached per-term bitmasks (AND is &, OR is |, NOT is live & ~x).
 
     For a word, the documents having all its jieba words are taken as they are; the literal
     route (its bigram phrase) only has to be checked, with positions, on the documents that
@@ -369,7 +364,6 @@ class _Planner:
         self.h = handle
         self.searcher = handle.searcher
         self.reader = handle.searcher.reader()
-        self.rank: list = []
         self.expansions_left = PREFIX_EXPANSION
 
     def docset(self, node, negated: bool = False) -> int | None:
@@ -399,11 +393,6 @@ class _Planner:
             return None
         parts = TEXT_FIELDS[fname]
         words = analysis.words(norm)
-        if not negated:
-            self.rank += [Q.Term(f"{p}_w", w) for p in parts for w in words[:MAX_TERMS]]
-            if "title" in parts:
-                self.rank += [Q.Term("title_b", g) for run in runs if len(run) > 1
-                              for g in analysis.run_bigrams(run)[:MAX_TERMS]]
         by_words = 0
         if len(words) > MAX_WORDS_SHORTCUT:
             pass  # a pasted sentence: the literal route alone, with bounded work
@@ -500,16 +489,6 @@ class _Planner:
         except Exception:  # a field missing from an empty index
             return []
         return out
-
-    def ranking_query(self):
-        """The rarest RANK_TERMS terms (by document frequency) ORed: common terms cost the
-        most to score and weigh least in BM25."""
-        unique = list({(t.fieldname, t.text): t for t in self.rank}.values())
-        if len(unique) > RANK_TERMS:
-            unique.sort(key=lambda t: self.reader.doc_frequency(t.fieldname, t.text))
-            unique = [t for t in unique if self.reader.doc_frequency(t.fieldname, t.text)]
-            unique = unique[:RANK_TERMS]
-        return Q.Or(unique) if unique else None
 
 
 def _consecutive(values) -> bool:
@@ -694,13 +673,20 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str,
     return out
 
 
-def _hit(handle: _Handle, docnum: int, score: float | None, terms) -> dict:
+def _hit(handle: _Handle, docnum: int, score: float | None, terms, copies=()) -> dict:
     article = dict(handle.searcher.stored_fields(docnum)["article"])
     body = article.pop("body", "")
     article["score"] = round(score, 4) if score is not None else None
+    article["copies"] = [_brief(handle, d) for d in copies]
     article["snippet"] = render.snippet(body, terms)
     article["title_html"] = render.highlight(article.get("title"), terms)
     return article
+
+
+def _brief(handle: _Handle, docnum: int) -> dict:
+    """Where else a story appeared: id, title, date, source, url."""
+    article = handle.searcher.stored_fields(docnum)["article"]
+    return {k: article.get(k) for k in ("id", "title", "date", "source", "url")}
 
 
 def search(index_dir, request: SearchRequest) -> dict:
@@ -712,8 +698,6 @@ def search(index_dir, request: SearchRequest) -> dict:
             return _search(handle, request, started)
         except SearchError:
             raise
-        except TimeLimit:
-            raise ParamError("q", "查询耗时过长，请写得更具体些") from None
         except Exception as exc:  # never a stack trace for a query
             raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
 
@@ -730,25 +714,39 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     total = selected.bit_count()
     first = (request.page - 1) * request.per_page
     wanted = first + request.per_page
-    page = _top(handle, planner, tree, selected, request.sort, wanted)[first:wanted] \
+    page = _stories(handle, planner, tree, selected, total, request.sort, wanted)[first:wanted] \
         if first < total else []
     terms = highlight_terms(tree)
-    hits = [_hit(handle, d, score, terms) for d, score in page]
-    return {"query": request.q, "total": total, "page": request.page,
-            "per_page": request.per_page,
+    hits = [_hit(handle, d, score, terms, copies) for d, score, copies in page]
+    return {"query": request.q, "total": total,
+            "stories": dedup.copies(handle).stories(ranking.bool_array(selected, handle.nbits)),
+            "page": request.page, "per_page": request.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
             "hits": hits, "facets": _facets(handle, matched, filters)}
 
 
+def _stories(handle, planner, tree, selected: int, total: int, sort: str, wanted: int):
+    """The first `wanted` hits, one per story: republished copies (dedup.py) collapse into
+    the hit of their earliest member, which lists the others."""
+    groups = dedup.copies(handle)
+    limit = 3 * wanted + 30
+    while True:
+        ranked = _top(handle, planner, tree, selected, sort, wanted, limit)
+        shown = groups.collapse(handle, ranked, selected)
+        if len(shown) >= wanted or len(ranked) >= total:
+            return shown
+        limit = total
+
+
 def _top(handle: _Handle, planner: _Planner, tree, selected: int, sort: str,
-         wanted: int) -> list[tuple[int, float | None]]:
-    """The first `wanted` documents of `selected`: by relevance (ranking.py), or newest
-    first."""
+         wanted: int, limit: int) -> list[tuple[int, float | None]]:
+    """The first `limit` documents of `selected`: by relevance (ranking.py; the first
+    `wanted` are scored on their text too), or newest first."""
     if sort == "relevance":
         plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS)
-        return ranking.rank(handle, planner, plan, selected, wanted, wanted)
+        return ranking.rank(handle, planner, plan, selected, wanted, limit)
     keys = handle.datekeys
-    return [(d, None) for d in heapq.nlargest(wanted, _ids(selected),
+    return [(d, None) for d in heapq.nlargest(limit, _ids(selected),
                                                key=lambda d: (keys[d], -d))]
 
 
@@ -773,6 +771,7 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
         if docnum is None:
             return None
         article = dict(handle.searcher.stored_fields(docnum)["article"])
+        article["copies"] = [_brief(handle, d) for d in dedup.copies(handle).others(docnum)]
     terms = []
     if q:
         try:
@@ -785,7 +784,9 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
 
 
 def related(index_dir, id: str, limit: int = 5) -> list[dict]:
-    """Articles sharing the most title words with article `id` (without bodies)."""
+    """Articles on the subject of article `id` (without bodies): its title's distinctive
+    words (ranking.subject_words) as an OR query, ranked like a search, one per story, each
+    sharing a subject word in its title or most of them in its text."""
     handle = _handle(index_dir)
     with handle.lock:
         searcher = handle.searcher
@@ -793,20 +794,24 @@ def related(index_dir, id: str, limit: int = 5) -> list[dict]:
         if docnum is None:
             return []
         article = searcher.stored_fields(docnum)["article"]
-        title = analysis.normalise(article.get("title") or "")
-        words = sorted({w for w in analysis.words(title) if len(w) > 1})[:MAX_TERMS]
-        grams = sorted({g for g in analysis.bigrams(title) if len(g) > 1})[:MAX_TERMS]
-        if not words and not grams:
+        words = ranking.subject_words(handle, article)
+        if not words:
             return []
-        # bigrams as well as words: related texts often segment differently
-        query = Q.Or([Q.Term(f, w) for w in words for f in ("title_w", "body_w")]
-                     + [Q.Term(f, g) for g in grams for f in ("title_b", "body_b")])
-        results = searcher.search(query, limit=limit + 1)
+        tree = ("or", [("word", w, None) for w in words])
+        planner = _Planner(handle)
+        selected = planner.docset(tree) or 0
+        groups = dedup.copies(handle)
+        for d in [docnum, *groups.others(docnum)]:
+            selected &= ~(1 << d)
+        plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS)
+        ranked = ranking.rank(handle, planner, plan, selected, limit * 2, limit * 8)
         out = []
-        for hit in results:
-            if hit.docnum != docnum and len(out) < limit:
-                doc = dict(searcher.stored_fields(hit.docnum)["article"])
+        for d, score, _ in groups.collapse(handle, ranked, selected):
+            doc = dict(searcher.stored_fields(d)["article"])
+            if ranking.shares_subject(doc, words):
                 doc.pop("body", None)
-                doc["score"] = round(hit.score, 4)
+                doc["score"] = round(score, 4)
                 out.append(doc)
+                if len(out) == limit:
+                    break
         return out
