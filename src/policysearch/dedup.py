@@ -11,7 +11,9 @@ that pass.
 
 `group(gen)` runs at the end of every index run and writes GROUPS in the generation
 directory: article id -> group id (the smallest id in the group), for grouped articles
-only. Signatures are kept in SIGNATURES keyed by id and a checksum of the text, so an
+only. The same pass over every article writes NUMBERS, document number (canonical form,
+ranking.canonical_number) -> article ids, so a typed document number finds its document
+even when the number is only in the metadata. Signatures are kept in SIGNATURES keyed by id and a checksum of the text, so an
 incremental run computes only those of new or changed articles.
 
 Search shows one hit per group and lists the others as its copies; totals and facet counts
@@ -29,8 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from policysearch import analysis
+from policysearch.ranking import canonical_number
 
 GROUPS = "groups.json"
+NUMBERS = "doc_numbers.json"
 SIGNATURES = "minhash.pickle"
 JACCARD = 0.8
 HASHES, BANDS, ROWS = 64, 16, 4      # a pair at Jaccard 0.8 shares a bucket with p > 0.99
@@ -69,6 +73,7 @@ def group(gen: Path) -> dict[str, str]:
     old = _read_pickle(gen / SIGNATURES)
     sigs: dict[str, tuple[int, np.ndarray]] = {}
     texts: dict[str, tuple[str, str]] = {}
+    numbers: dict[str, list[str]] = {}
     with whoosh_index.open_dir(str(gen)).searcher() as searcher:
         for fields in searcher.documents():
             article = fields.get("article") or {}
@@ -84,9 +89,13 @@ def group(gen: Path) -> dict[str, str]:
                 grams = shingles(title, body)
                 sigs[aid] = (check, signature(grams) if len(grams) >= MIN_BIGRAMS else None)
             texts[aid] = (title, body)
+            number = canonical_number(article.get("doc_number"))
+            if number:
+                numbers.setdefault(number, []).append(aid)
     groups = _components(_pairs(sigs, texts))
     _write(gen / SIGNATURES, pickle.dumps(sigs, protocol=4))
     _write(gen / GROUPS, _json(groups))
+    _write(gen / NUMBERS, _json(numbers))
     return groups
 
 
@@ -139,9 +148,9 @@ def _components(pairs) -> dict[str, str]:
     return {x: find(x) for x in list(parent) + [p for p in parent.values()]}
 
 
-def read_groups(gen: Path) -> dict[str, str]:
+def read_groups(gen: Path, name: str = GROUPS) -> dict:
     try:
-        return json.loads((Path(gen) / GROUPS).read_text("utf-8"))
+        return json.loads((Path(gen) / name).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
 
@@ -188,6 +197,14 @@ class Copies:
         for d, g in self.of.items():
             self.grouped[d] = True
             self.number[d] = g
+        self.numbered: dict[str, list[int]] = {}
+        for number, ids in read_groups(handle.gen, NUMBERS).items():
+            docnums = [searcher.document_number(id=aid) for aid in ids]
+            self.numbered[number] = [d for d in docnums if d is not None]
+
+    def with_number(self, number: str | None) -> list[int]:
+        """Documents whose own document number is `number` (canonical form)."""
+        return self.numbered.get(number, []) if number else []
 
     def others(self, docnum: int) -> list[int]:
         """The other members of `docnum`'s group (its copies), oldest docnum first."""

@@ -95,10 +95,12 @@ class Plan:
         return not self.parts
 
 
-def plan(leaves, text_fields: dict, keyword_fields, max_terms: int) -> Plan:
-    """The ranking plan for the positive text leaves of a parsed query."""
-    out = Plan()
-    raw = []
+def plan(leaves, text_fields: dict, keyword_fields, max_terms: int,
+         doc_number: str | None = None) -> Plan:
+    """The ranking plan for the positive text leaves of a parsed query; `doc_number` is a
+    document number typed in the query (canonical_number of the query string, which still
+    has the brackets the parser takes for grouping)."""
+    out = Plan(doc_number=doc_number)
     for leaf in leaves:
         if len(leaf) == 4 or leaf[2] in keyword_fields:
             continue
@@ -106,17 +108,18 @@ def plan(leaves, text_fields: dict, keyword_fields, max_terms: int) -> Plan:
         runs = analysis.runs(norm)
         if not runs:
             continue
-        raw.append(norm)
         out.parts.append(Part("".join(runs), runs, analysis.bigrams(norm)[:max_terms * 2],
                               analysis.words(norm)[:max_terms], text_fields[leaf[2]]))
     if len(out.parts) > 1 and all(len(p.fields) == 2 for p in out.parts):
         joined = "".join(p.text for p in out.parts)
         out.adjacent = Part(joined, [joined], analysis.bigrams(joined)[:max_terms * 2], [],
                             ("title", "body"))
-    number = _DOC_NUMBER.search("".join(raw))
-    if number:
-        out.doc_number = canonical_number(number.group(0))
     return out
+
+
+def is_number(text: str) -> bool:
+    """Whether `text` is a document number and nothing else."""
+    return bool(_DOC_NUMBER.fullmatch(analysis.normalise(text or "").strip()))
 
 
 def canonical_number(text: str | None) -> str | None:
@@ -363,7 +366,9 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
                 share /= max(1, len(parts))
                 score += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
     if p.doc_number:
-        score += WEIGHTS["exact"] * _number_docs(handle, p.doc_number, ids)
+        from policysearch import dedup
+        numbered = dedup.copies(handle).with_number(p.doc_number)
+        score[numbered] += WEIGHTS["exact"]
     # newest first among equal scores: a tiny, date-ordered tie-breaker
     keys = np.asarray(handle.datekeys, dtype=np.float64)
     order = ids[np.lexsort((-ids, -keys[ids], -score[ids]))]
@@ -373,19 +378,6 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
         [(int(d), float(score[d])) for d in head]
     rest = [(int(d), float(score[d])) for d in order[len(head):max(limit, len(head))]]
     return rescored + rest
-
-
-def _number_docs(handle, number: str, ids: np.ndarray) -> np.ndarray:
-    """1.0 for documents whose own document number is `number` (checked on stored fields of
-    documents that contain the number's digits: the matched set is small by then)."""
-    out = np.zeros(handle.nbits, dtype=np.float32)
-    if len(ids) > 2000:
-        return out
-    for d in ids.tolist():
-        article = handle.searcher.stored_fields(int(d))["article"]
-        if canonical_number(article.get("doc_number")) == number:
-            out[d] = 1.0
-    return out
 
 
 def _rescore(handle, p: Plan, head: np.ndarray, score: np.ndarray, broad: float):

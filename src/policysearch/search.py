@@ -706,7 +706,8 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     tree = request.parsed if request.parsed is not None else parse(request.q)
     planner = _Planner(handle)
     matched = planner.docset(tree)
-    matched = handle.live if matched is None else matched
+    number = ranking.canonical_number(request.q)
+    matched = handle.live if matched is None else matched | _numbered(handle, request.q, number)
     filters = _filter_masks(handle, request)
     selected = matched
     for mask in filters.values():
@@ -714,8 +715,8 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     total = selected.bit_count()
     first = (request.page - 1) * request.per_page
     wanted = first + request.per_page
-    page = _stories(handle, planner, tree, selected, total, request.sort, wanted)[first:wanted] \
-        if first < total else []
+    page = _stories(handle, planner, tree, number, selected, total, request.sort,
+                    wanted)[first:wanted] if first < total else []
     terms = highlight_terms(tree)
     hits = [_hit(handle, d, score, terms, copies) for d, score, copies in page]
     return {"query": request.q, "total": total,
@@ -725,25 +726,36 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
             "hits": hits, "facets": _facets(handle, matched, filters)}
 
 
-def _stories(handle, planner, tree, selected: int, total: int, sort: str, wanted: int):
+def _numbered(handle: _Handle, q: str, number: str | None) -> int:
+    """A query that is only a document number (unquoted) also finds the document bearing it
+    in its metadata only."""
+    if not number or not ranking.is_number(q):
+        return 0
+    numbered = dedup.copies(handle).with_number(number)
+    return _mask(numbered, handle.nbits) & handle.live if numbered else 0
+
+
+def _stories(handle, planner, tree, number, selected: int, total: int, sort: str,
+             wanted: int):
     """The first `wanted` hits, one per story: republished copies (dedup.py) collapse into
     the hit of their earliest member, which lists the others."""
     groups = dedup.copies(handle)
     limit = 3 * wanted + 30
     while True:
-        ranked = _top(handle, planner, tree, selected, sort, wanted, limit)
+        ranked = _top(handle, planner, tree, number, selected, sort, wanted, limit)
         shown = groups.collapse(handle, ranked, selected)
         if len(shown) >= wanted or len(ranked) >= total:
             return shown
         limit = total
 
 
-def _top(handle: _Handle, planner: _Planner, tree, selected: int, sort: str,
-         wanted: int, limit: int) -> list[tuple[int, float | None]]:
+def _top(handle: _Handle, planner: _Planner, tree, number: str | None, selected: int,
+         sort: str, wanted: int, limit: int) -> list[tuple[int, float | None]]:
     """The first `limit` documents of `selected`: by relevance (ranking.py; the first
-    `wanted` are scored on their text too), or newest first."""
+    `wanted` are scored on their text too; `number` is a typed document number), or newest
+    first."""
     if sort == "relevance":
-        plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS)
+        plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS, number)
         return ranking.rank(handle, planner, plan, selected, wanted, limit)
     keys = handle.datekeys
     return [(d, None) for d in heapq.nlargest(limit, _ids(selected),
