@@ -51,6 +51,7 @@ POSTINGS_CACHE_BYTES = 96 << 20
 LEAD_CHARS = 300             # the lead (first paragraph, at most this long): what a reader
                              # sees first, and where news puts what the story is about
 READ_CHARS = 3000            # text read for recurrence (bounded cost on long documents)
+NARROW_SHARE, BROAD_SHARE = 0.002, 0.05   # share of documents matched: see broadness()
 SHORT_CHARS = 100            # a body this short earns none of the length prior …
 SUBSTANTIAL_CHARS = 1000     # … and this long or longer all of it
 WEIGHTS = {
@@ -62,7 +63,10 @@ WEIGHTS = {
     "body_adjacent": 1.0,    # … in the body
     "lead": 0.6,             # share of typed strings in the lead paragraph
     "near": 1.0,             # typed strings close together in the body (proximity)
-    "recur": 0.3,            # typed strings recurring in the body (an article about them)
+    "density": 1.0,          # BM25 of each typed string as one term (its occurrences
+                             # against the body's length), for specific queries
+    "recur": 0.3,            # typed strings recurring in the body (an article about them),
+                             # for broad queries
     "title_share": 0.5,      # how much of the title the typed text makes up
     "exact": 6.0,            # exact title, or the document number asked for
     "substance": 0.6,        # length prior for broad queries: substantial articles over
@@ -373,26 +377,40 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
     keys = np.asarray(handle.datekeys, dtype=np.float64)
     order = ids[np.lexsort((-ids, -keys[ids], -score[ids]))]
     head = order[:wanted + RERANK_EXTRA]
-    broad = min(1.0, math.log10(1 + len(ids)) / 4)
+    broad = broadness(p, len(ids), handle.live.bit_count())
     rescored = _rescore(handle, p, head, score, broad) if not p.empty else \
         [(int(d), float(score[d])) for d in head]
     rest = [(int(d), float(score[d])) for d in order[len(head):max(limit, len(head))]]
     return rescored + rest
 
 
+def broadness(p: Plan, matches: int, documents: int) -> float:
+    """0..1: how underspecified the query is. One short term (a word or two) found in a
+    large share of the documents (BROAD_SHARE and more: fully) says little about which of
+    them is wanted; a pasted string, several words, or a term in a few is specific."""
+    if len(p.parts) != 1 or len(p.parts[0].words) > 2 or not documents:
+        return 0.0
+    share = matches / documents
+    if share <= NARROW_SHARE:
+        return 0.0
+    return min(1.0, math.log(share / NARROW_SHARE) / math.log(BROAD_SHARE / NARROW_SHARE))
+
+
 def _rescore(handle, p: Plan, head: np.ndarray, score: np.ndarray, broad: float):
     keys = handle.datekeys
-    lengths = stats(handle).lengths("body_b")
+    st = stats(handle)
+    lengths, avg = st.lengths("body_b"), st.avg("body_b")
     out = []
     for d in head.tolist():
         article = handle.searcher.stored_fields(d)["article"]
-        out.append((d, float(score[d]) + text_score(p, article, float(lengths[d]), broad),
+        out.append((d, float(score[d]) + text_score(p, article, float(lengths[d]), avg, broad),
                     keys[d]))
     out.sort(key=lambda x: (-x[1], -x[2], -x[0]))
     return [(d, s) for d, s, _ in out]
 
 
-def text_score(p: Plan, article: dict, length: float, broad: float) -> float:
+def text_score(p: Plan, article: dict, length: float, avg_length: float,
+               broad: float) -> float:
     """Step 2: what the stored text says beyond the index statistics. `length` is the body's
     length in bigrams; `broad` (0..1) is how unselective the query is, which is how much the
     length prior counts."""
@@ -402,16 +420,20 @@ def text_score(p: Plan, article: dict, length: float, broad: float) -> float:
     lead = "".join(analysis.runs(_lead(text)))
     parts = p.parts
     s = 0.0
-    in_lead = recur = 0.0
+    in_lead = recur = density = 0.0
+    norm = K1 * (1 - B + B * length / avg_length)
     for part in parts:
         if part.text in lead:
             in_lead += 1
         if "body" in part.fields:
-            recur += min(flat.count(part.text), 4) / 4
+            tf = flat.count(part.text)
+            recur += min(tf, 4) / 4
+            density += tf / (tf + norm)
+    s += (1 - broad) * WEIGHTS["density"] * density / len(parts)
     s += WEIGHTS["lead"] * in_lead / len(parts)
     if len(parts) > 1:
         s += WEIGHTS["near"] * nearness([part.text for part in parts], flat)
-    s += WEIGHTS["recur"] * recur / len(parts)
+    s += broad * WEIGHTS["recur"] * recur / len(parts)
     typed = p.adjacent.text if p.adjacent else "".join(part.text for part in parts)
     if title and all(part.text in title for part in parts):
         s += WEIGHTS["title_share"] * min(1.0, len(typed) / len(title))
@@ -471,17 +493,16 @@ SUBJECT_WORDS = 6            # distinctive title words that make a related-artic
 SUBJECT_MAX_SHARE = 0.1      # a word in more of the documents than this says too little
 
 
-def subject_words(handle, article: dict) -> list[str]:
-    """The title's distinctive words, rarest first: words of two or more characters found in
-    at most SUBJECT_MAX_SHARE of the documents (关于, 意见, 加快, 发展 never name a subject),
-    else the rarest one."""
+def subject_words(planner, article: dict) -> list[str]:
+    """The title's distinctive words, rarest first: words of two or more characters (and the
+    words inside long ones) found in at most SUBJECT_MAX_SHARE of the documents (关于, 意见,
+    加快, 发展 never name a subject), else the rarest one; a word only this article has is
+    no link to others."""
     title = analysis.normalise(article.get("title") or "")
-    words = {w for w in analysis.words(title) if len(w) > 1 and _RUN_WORD.fullmatch(w)}
-    reader = handle.searcher.reader()
-    limit = max(2, SUBJECT_MAX_SHARE * handle.nbits)
-    rated = sorted((max(reader.doc_frequency("body_w", w), reader.doc_frequency("title_w", w)), w)
-                   for w in words)
-    rated = [(df, w) for df, w in rated if df > 1]  # 1: only this article has it
+    words = {w for w in analysis.search_words(title) if len(w) > 1 and _RUN_WORD.fullmatch(w)}
+    limit = max(2, SUBJECT_MAX_SHARE * planner.h.live.bit_count())
+    rated = sorted(((planner.docset(("word", w, None)) or 0).bit_count(), w) for w in words)
+    rated = [(df, w) for df, w in rated if df > 1]
     return [w for df, w in rated if df <= limit][:SUBJECT_WORDS] or [w for _, w in rated[:1]]
 
 

@@ -806,11 +806,11 @@ def related(index_dir, id: str, limit: int = 5) -> list[dict]:
         if docnum is None:
             return []
         article = searcher.stored_fields(docnum)["article"]
-        words = ranking.subject_words(handle, article)
+        planner = _Planner(handle)
+        words = ranking.subject_words(planner, article)
         if not words:
             return []
         tree = ("or", [("word", w, None) for w in words])
-        planner = _Planner(handle)
         selected = planner.docset(tree) or 0
         groups = dedup.copies(handle)
         for d in [docnum, *groups.others(docnum)]:
