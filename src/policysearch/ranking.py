@@ -14,11 +14,14 @@ orders them. It scores every matched document from every part of the query, in t
      between runs allowed, so 国办发[2018]121号 matches 国办发〔2018〕121号) in the title and in
      the body, and whether the typed words occur adjacent and in order (乡村 振兴 →
      乡村振兴). The phrase check uses positions and is bounded (VERIFY_LIMIT documents;
-     beyond that, having all the bigrams counts).
+     beyond that, having all the bigrams counts until step 2 reads the text).
 2. **The best few** (the page asked for plus RERANK_EXTRA) are read and scored on their text:
-   the typed strings in the lead paragraph, how often they recur, how much of the title they
-   make up (an exact title, a law's name in 《》), a matching document number, and a small
-   prior for substantial articles over one-line notices.
+   the literal evidence again, exactly; the typed strings in the lead paragraph and close
+   together; each typed string's own BM25 (its occurrences against the body's length); how
+   much of the title they make up (an exact title, a law's name in 《》). A document number
+   that is the document's own counts like an exact title. For a broad query (one common
+   term in a large share of the documents, see broadness) a length prior and recurrence
+   put substantial articles about the term before one-line notices that mention it.
 
 The final score is a weighted sum of these features (WEIGHTS). Literal evidence outweighs
 the term score, so a verbatim match ranks above scattered words and the title above the
@@ -45,12 +48,13 @@ from policysearch import analysis
 
 K1, B = 1.2, 0.75            # BM25
 FIELD_WEIGHT = {"title": 2.0, "body": 1.0}
-VERIFY_LIMIT = 3000          # documents phrase-checked per string and field
-RERANK_EXTRA = 60            # documents beyond the requested page that are read and rescored
+VERIFY_LIMIT = 400           # documents phrase-checked per string and field in step 1
+RERANK_EXTRA = 40            # documents beyond the requested page that are read and rescored
 POSTINGS_CACHE_BYTES = 96 << 20
+ARTICLE_CACHE = 512          # stored articles kept per open index (read to rescore, then shown)
 LEAD_CHARS = 300             # the lead (first paragraph, at most this long): what a reader
                              # sees first, and where news puts what the story is about
-READ_CHARS = 3000            # text read for recurrence (bounded cost on long documents)
+READ_CHARS = 20000           # text read in step 2 (bounded cost on very long documents)
 NARROW_SHARE, BROAD_SHARE = 0.002, 0.05   # share of documents matched: see broadness()
 SHORT_CHARS = 100            # a body this short earns none of the length prior …
 SUBSTANTIAL_CHARS = 1000     # … and this long or longer all of it
@@ -145,6 +149,27 @@ class Stats:
         self._avg: dict[str, float] = {}
         self._postings: OrderedDict = OrderedDict()
         self._held = 0
+        self._articles: OrderedDict = OrderedDict()
+
+    def article(self, docnum: int) -> dict:
+        """The stored article of `docnum` (the most recent ones cached: a page's hits are read
+        to rescore them and again to show them)."""
+        with self.lock:
+            found = self._articles.get(docnum)
+            if found is not None:
+                self._articles.move_to_end(docnum)
+                return found
+        found = self.h.searcher.stored_fields(docnum)["article"]
+        with self.lock:
+            self._articles[docnum] = found
+            if len(self._articles) > ARTICLE_CACHE:
+                self._articles.popitem(last=False)
+        return found
+
+    def datekeys(self) -> np.ndarray:
+        if "_datekeys" not in self._lengths:
+            self._lengths["_datekeys"] = np.asarray(self.h.datekeys, dtype=np.int64)
+        return self._lengths["_datekeys"]
 
     def lengths(self, fname: str) -> np.ndarray:
         arr = self._lengths.get(fname)
@@ -353,7 +378,8 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
     ids = np.flatnonzero(sel)
     if not len(ids):
         return []
-    score = np.zeros(n, dtype=np.float32)
+    score = np.zeros(n, dtype=np.float32)     # step-1 score without literal evidence
+    literal = np.zeros(n, dtype=np.float32)   # literal evidence (rechecked on text in step 2)
     if not p.empty:
         terms = term_scores(st, p, sel)
         best = float(terms[ids].max()) if len(ids) else 0.0
@@ -368,19 +394,24 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
                         if found:
                             share += bool_array(found, n)
                 share /= max(1, len(parts))
-                score += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
+                literal += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
     if p.doc_number:
         from policysearch import dedup
         numbered = dedup.copies(handle).with_number(p.doc_number)
         score[numbered] += WEIGHTS["exact"]
-    # newest first among equal scores: a tiny, date-ordered tie-breaker
-    keys = np.asarray(handle.datekeys, dtype=np.float64)
-    order = ids[np.lexsort((-ids, -keys[ids], -score[ids]))]
-    head = order[:wanted + RERANK_EXTRA]
     broad = broadness(p, len(ids), handle.live.bit_count())
+    total = score + literal
+    keys = st.datekeys()
+    want = max(limit, wanted + RERANK_EXTRA)
+    if len(ids) > 2 * want:  # only the best `want` (and their ties) need sorting
+        values = total[ids]
+        kth = np.partition(values, len(values) - want)[len(values) - want]
+        ids = ids[values >= kth]
+    order = ids[np.lexsort((-ids, -keys[ids], -total[ids]))]  # ties: newest first
+    head = order[:wanted + RERANK_EXTRA]
     rescored = _rescore(handle, p, head, score, broad) if not p.empty else \
-        [(int(d), float(score[d])) for d in head]
-    rest = [(int(d), float(score[d])) for d in order[len(head):max(limit, len(head))]]
+        [(int(d), float(total[d])) for d in head]
+    rest = [(int(d), float(total[d])) for d in order[len(head):max(limit, len(head))]]
     return rescored + rest
 
 
@@ -402,7 +433,7 @@ def _rescore(handle, p: Plan, head: np.ndarray, score: np.ndarray, broad: float)
     lengths, avg = st.lengths("body_b"), st.avg("body_b")
     out = []
     for d in head.tolist():
-        article = handle.searcher.stored_fields(d)["article"]
+        article = st.article(d)
         out.append((d, float(score[d]) + text_score(p, article, float(lengths[d]), avg, broad),
                     keys[d]))
     out.sort(key=lambda x: (-x[1], -x[2], -x[0]))
@@ -411,15 +442,15 @@ def _rescore(handle, p: Plan, head: np.ndarray, score: np.ndarray, broad: float)
 
 def text_score(p: Plan, article: dict, length: float, avg_length: float,
                broad: float) -> float:
-    """Step 2: what the stored text says beyond the index statistics. `length` is the body's
-    length in bigrams; `broad` (0..1) is how unselective the query is, which is how much the
-    length prior counts."""
+    """Step 2: the literal evidence, exactly, and what else the stored text says. `length` is
+    the body's length in bigrams; `broad` (0..1) is how unselective the query is, which is
+    how much the length prior counts."""
     title = "".join(analysis.runs(analysis.normalise(article.get("title") or "")))
     text = analysis.normalise((article.get("body") or "")[:READ_CHARS])
     flat = "".join(analysis.runs(text))
     lead = "".join(analysis.runs(_lead(text)))
     parts = p.parts
-    s = 0.0
+    s = literal_score(p, title, flat)
     in_lead = recur = density = 0.0
     norm = K1 * (1 - B + B * length / avg_length)
     for part in parts:
@@ -444,7 +475,20 @@ def text_score(p: Plan, article: dict, length: float, avg_length: float,
     return s
 
 
-def nearness(strings: list[str], text: str, most: int = 64) -> float:
+def literal_score(p: Plan, title: str, body: str) -> float:
+    """Step 1's literal evidence, from the text (title and body as runs joined; the body
+    read up to READ_CHARS): typed strings verbatim in the title and the body, and the typed
+    words adjacent."""
+    s = 0.0
+    for kind, parts in (("literal", p.parts), ("adjacent", [p.adjacent] if p.adjacent else [])):
+        for fld, text in (("title", title), ("body", body)):
+            share = sum(1 for part in parts if fld in part.fields and part.text in text)
+            share /= max(1, len(parts))
+            s += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
+    return s
+
+
+def nearness(strings: list[str], text: str, most: int = 16) -> float:
     """1 when the strings stand side by side in `text`, falling towards 0 as the shortest
     stretch holding all of them grows (0 when one is missing)."""
     hits = []

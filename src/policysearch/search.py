@@ -674,7 +674,7 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str,
 
 
 def _hit(handle: _Handle, docnum: int, score: float | None, terms, copies=()) -> dict:
-    article = dict(handle.searcher.stored_fields(docnum)["article"])
+    article = dict(ranking.stats(handle).article(docnum))
     body = article.pop("body", "")
     article["score"] = round(score, 4) if score is not None else None
     article["copies"] = [_brief(handle, d) for d in copies]
@@ -685,7 +685,7 @@ def _hit(handle: _Handle, docnum: int, score: float | None, terms, copies=()) ->
 
 def _brief(handle: _Handle, docnum: int) -> dict:
     """Where else a story appeared: id, title, date, source, url."""
-    article = handle.searcher.stored_fields(docnum)["article"]
+    article = ranking.stats(handle).article(docnum)
     return {k: article.get(k) for k in ("id", "title", "date", "source", "url")}
 
 
