@@ -142,7 +142,7 @@ def queries_for(a: dict, rng: random.Random, words) -> dict[str, str]:
         size = rng.randint(4, min(8, len(run)))
         start = rng.randint(0, len(run) - size)
         out["pasted"] = run[start:start + size]
-    first = next((p for p in body.split("\n") if p.strip()), "")
+    first = next((p for p in body.split("\n") if p.strip() and p.strip() != title), "")
     para = list(dict.fromkeys(w for w in words(first) if len(w) >= 2
                               and _CJK_RUN.fullmatch(w) and w not in title))
     if len(para) >= 2:

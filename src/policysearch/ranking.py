@@ -54,7 +54,8 @@ POSTINGS_CACHE_BYTES = 96 << 20
 ARTICLE_CACHE = 512          # stored articles kept per open index (read to rescore, then shown)
 LEAD_CHARS = 300             # the lead (first paragraph, at most this long): what a reader
                              # sees first, and where news puts what the story is about
-READ_CHARS = 20000           # text read in step 2 (bounded cost on very long documents)
+READ_CHARS = 6000            # body text read in step 2 (bounded cost on long documents;
+                             # past it, step 1's literal evidence stands)
 NARROW_SHARE, BROAD_SHARE = 0.002, 0.05   # share of documents matched: see broadness()
 SHORT_CHARS = 100            # a body this short earns none of the length prior …
 SUBSTANTIAL_CHARS = 1000     # … and this long or longer all of it
@@ -409,7 +410,7 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
         ids = ids[values >= kth]
     order = ids[np.lexsort((-ids, -keys[ids], -total[ids]))]  # ties: newest first
     head = order[:wanted + RERANK_EXTRA]
-    rescored = _rescore(handle, p, head, score, broad) if not p.empty else \
+    rescored = _rescore(handle, p, head, score, literal, broad) if not p.empty else \
         [(int(d), float(total[d])) for d in head]
     rest = [(int(d), float(total[d])) for d in order[len(head):max(limit, len(head))]]
     return rescored + rest
@@ -427,30 +428,34 @@ def broadness(p: Plan, matches: int, documents: int) -> float:
     return min(1.0, math.log(share / NARROW_SHARE) / math.log(BROAD_SHARE / NARROW_SHARE))
 
 
-def _rescore(handle, p: Plan, head: np.ndarray, score: np.ndarray, broad: float):
+def _rescore(handle, p: Plan, head: np.ndarray, score: np.ndarray, literal: np.ndarray,
+             broad: float):
     keys = handle.datekeys
     st = stats(handle)
     lengths, avg = st.lengths("body_b"), st.avg("body_b")
     out = []
     for d in head.tolist():
-        article = st.article(d)
-        out.append((d, float(score[d]) + text_score(p, article, float(lengths[d]), avg, broad),
-                    keys[d]))
+        s = text_score(p, st.article(d), float(lengths[d]), avg, broad, float(literal[d]))
+        out.append((d, float(score[d]) + s, keys[d]))
     out.sort(key=lambda x: (-x[1], -x[2], -x[0]))
     return [(d, s) for d, s, _ in out]
 
 
 def text_score(p: Plan, article: dict, length: float, avg_length: float,
-               broad: float) -> float:
+               broad: float, literal: float = 0.0) -> float:
     """Step 2: the literal evidence, exactly, and what else the stored text says. `length` is
     the body's length in bigrams; `broad` (0..1) is how unselective the query is, which is
-    how much the length prior counts."""
+    how much the length prior counts; `literal` is step 1's literal evidence, which stands
+    if the body is longer than what is read."""
     title = "".join(analysis.runs(analysis.normalise(article.get("title") or "")))
-    text = analysis.normalise((article.get("body") or "")[:READ_CHARS])
+    body = article.get("body") or ""
+    text = analysis.normalise(body[:READ_CHARS])
     flat = "".join(analysis.runs(text))
     lead = "".join(analysis.runs(_lead(text)))
     parts = p.parts
     s = literal_score(p, title, flat)
+    if len(body) > READ_CHARS:
+        s = max(s, literal)
     in_lead = recur = density = 0.0
     norm = K1 * (1 - B + B * length / avg_length)
     for part in parts:
