@@ -31,7 +31,6 @@ repeats; policysearch may show any copy of a collapsed group).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import random
 import re

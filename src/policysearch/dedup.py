@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import json
 import pickle
-import threading
-import weakref
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from policysearch import analysis
+from policysearch import analysis, ranking
 from policysearch.ranking import canonical_number
 
 GROUPS = "groups.json"
@@ -230,26 +228,12 @@ class Copies:
                 continue
             seen.add(g)
             matched = [m for m in self.members[g] if selected >> m & 1]
-            shown = min(matched, key=lambda m: (keys[m] or 99999999, -_length(handle, m), m))
+            lengths = ranking.stats(handle).lengths("body_b")
+            shown = min(matched, key=lambda m: (keys[m] or 99999999, -lengths[m], m))
             out.append((shown, score, [m for m in matched if m != shown]))
         return out
 
 
-def _length(handle, docnum: int) -> int:
-    try:
-        return handle.searcher.reader().doc_field_length(docnum, "body_b") or 0
-    except Exception:
-        return 0
-
-
-_copies: "weakref.WeakKeyDictionary[object, Copies]" = weakref.WeakKeyDictionary()
-_copies_lock = threading.Lock()
-
-
 def copies(handle) -> Copies:
     """The groups of an open index (search._Handle), read once per generation."""
-    with _copies_lock:
-        found = _copies.get(handle)
-        if found is None:
-            found = _copies[handle] = Copies(handle)
-        return found
+    return ranking.per_handle(handle, Copies)

@@ -267,16 +267,22 @@ def _read_postings(reader, fname: str, token: str) -> tuple[np.ndarray, np.ndarr
             np.asarray(weights, dtype=np.float32) / np.float32(boost))
 
 
-_stats: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_stats_lock = threading.Lock()
+_per_handle: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_per_handle_lock = threading.Lock()
+
+
+def per_handle(handle, make):
+    """One `make(handle)` per open index generation (search._Handle), made on first use and
+    dropped with the handle."""
+    with _per_handle_lock:
+        made = _per_handle.setdefault(handle, {})
+        if make not in made:
+            made[make] = make(handle)
+        return made[make]
 
 
 def stats(handle) -> Stats:
-    with _stats_lock:
-        s = _stats.get(handle)
-        if s is None:
-            s = _stats[handle] = Stats(handle)
-        return s
+    return per_handle(handle, Stats)
 
 
 # -- step 1: every matched document -------------------------------------------------------

@@ -41,11 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import query as Q
 from whoosh.query import TermNotFound
 
 from policysearch import analysis, dedup, ranking, render
-from policysearch.index import (STAMP, TITLE_BOOST, read_json, current_generation,
+from policysearch.index import (STAMP, read_json, current_generation,
                                 date_key)
 
 MAX_QUERY_CHARS = 300
