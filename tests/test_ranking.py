@@ -99,7 +99,8 @@ def test_title_beats_body(ix):
     assert titles == ["南港市培育碳汇交易市场", "北湾区召开经济工作会议"]
 
 
-@pytest.mark.parametrize("q", ["碳汇 OR 算力 OR 稻田", "枢", "汇交", "会议 OR 湿地"])
+@pytest.mark.parametrize("q", ["碳汇 OR 算力 OR 稻田", "枢", "汇交", "会议 OR 湿地",
+                               "湿地 OR doc_type:意见"])
 def test_no_hit_scores_zero_while_others_score(ix, q):
     hits = run(ix, q, per_page=100)["hits"]
     assert hits and all(h["score"] > 0 for h in hits), [(h["title"], h["score"]) for h in hits]

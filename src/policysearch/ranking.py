@@ -74,6 +74,7 @@ WEIGHTS = {
                              # for broad queries
     "title_share": 0.5,      # how much of the title the typed text makes up
     "exact": 6.0,            # exact title, or the document number asked for
+    "field": 0.5,            # a field value asked for (province:四川 OR …): no text to weigh
     "substance": 0.6,        # length prior for broad queries: substantial articles over
                              # one-line notices, in proportion to how many documents match
 }
@@ -98,10 +99,11 @@ class Plan:
     parts: list[Part] = field(default_factory=list)
     adjacent: Part | None = None     # the typed words run together, when there are several
     doc_number: str | None = None    # canonical 国办发〔2018〕121号 when one was typed
+    fields: list[tuple[str, str]] = field(default_factory=list)  # province:四川 and the like
 
     @property
     def empty(self) -> bool:
-        return not self.parts
+        return not self.parts and not self.fields
 
 
 def plan(leaves, text_fields: dict, keyword_fields, max_terms: int,
@@ -111,7 +113,10 @@ def plan(leaves, text_fields: dict, keyword_fields, max_terms: int,
     has the brackets the parser takes for grouping)."""
     out = Plan(doc_number=doc_number)
     for leaf in leaves:
-        if len(leaf) == 4 or leaf[2] in keyword_fields:
+        if len(leaf) == 4:
+            continue
+        if leaf[2] in keyword_fields:
+            out.fields.append((leaf[2], leaf[1].strip()))
             continue
         norm = analysis.normalise(leaf[1].replace("*", " ").replace("?", " "))
         runs = analysis.runs(norm)
@@ -387,7 +392,7 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
         return []
     score = np.zeros(n, dtype=np.float32)     # step-1 score without literal evidence
     literal = np.zeros(n, dtype=np.float32)   # literal evidence (rechecked on text in step 2)
-    if not p.empty:
+    if p.parts:
         terms = term_scores(st, p, sel)
         best = float(terms[ids].max()) if len(ids) else 0.0
         if best > 0:
@@ -402,6 +407,8 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
                             share += bool_array(found, n)
                 share /= max(1, len(parts))
                 literal += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
+    for fname, value in p.fields:
+        score += WEIGHTS["field"] * bool_array(handle.term_mask(fname, value), n)
     if p.doc_number:
         from policysearch import dedup
         numbered = dedup.copies(handle).with_number(p.doc_number)
@@ -416,7 +423,7 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
         ids = ids[values >= kth]
     order = ids[np.lexsort((-ids, -keys[ids], -total[ids]))]  # ties: newest first
     head = order[:wanted + RERANK_EXTRA]
-    rescored = _rescore(handle, p, head, score, literal, broad) if not p.empty else \
+    rescored = _rescore(handle, p, head, score, literal, broad) if p.parts else \
         [(int(d), float(total[d])) for d in head]
     rest = [(int(d), float(total[d])) for d in order[len(head):max(limit, len(head))]]
     return rescored + rest
