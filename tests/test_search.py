@@ -239,6 +239,7 @@ def _all_ids(index_dir, q):
         result = search.search(index_dir, search.SearchRequest.from_params(q=q, per_page=100,
                                                                            page=page))
         ids |= {h["id"] for h in result["hits"]}
+        ids |= {c["id"] for h in result["hits"] for c in h["copies"]}  # collapsed copies
         if page * 100 >= result["total"]:
             return ids, result["total"]
         page += 1
@@ -319,6 +320,19 @@ def test_random_substrings_of_real_news_find_their_article(news_index):
     misses = []
     for article, sub in _samples(articles, random.Random(11), 300):
         if article.id not in _all_ids(settings.index_dir, sub)[0]:
+            misses.append((sub, article.title))
+    assert not misses
+
+
+def test_a_string_in_fewer_than_ten_articles_finds_its_article_on_page_one(news_index):
+    corpus, settings = news_index
+    articles = [a for a in _articles(corpus) if a.body]
+    misses = []
+    for article, sub in _samples(articles, random.Random(13), 200):
+        result = search.search(settings.index_dir, search.SearchRequest.from_params(q=sub))
+        shown = {h["id"] for h in result["hits"]}
+        shown |= {c["id"] for h in result["hits"] for c in h["copies"]}
+        if result["total"] < 10 and article.id not in shown:
             misses.append((sub, article.title))
     assert not misses
 
