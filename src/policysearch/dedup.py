@@ -2,19 +2,21 @@
 
 The same story is often printed on several pages, days or sites. Two articles are copies
 when the character bigrams of their normalised title and body overlap by JACCARD or more
-(|A ∩ B| / |A ∪ B|). Comparing every pair is quadratic, so each article gets a MinHash
-signature (HASHES minimum hash values of its bigram set; two signatures agree on a position
+(|A ∩ B| / |A ∪ B|) and they give the same figures (bulletins written to one template
+differ only in their numbers). Comparing every pair is quadratic, so each article gets a
+MinHash signature (HASHES minimum hash values of its bigram set; two signatures agree on a position
 with probability equal to the Jaccard similarity) and signatures are bucketed by BANDS
 bands of ROWS values (locality-sensitive hashing): only articles sharing a bucket are
 compared, exactly, on their bigram sets. Groups are the connected components of the pairs
-that pass.
+that pass, keeping only members that are copies of the group's first article.
 
 `group(gen)` runs at the end of every index run and writes GROUPS in the generation
 directory: article id -> group id (the smallest id in the group), for grouped articles
 only. The same pass over every article writes NUMBERS, document number (canonical form,
 ranking.canonical_number) -> article ids, so a typed document number finds its document
-even when the number is only in the metadata. Signatures are kept in SIGNATURES keyed by id and a checksum of the text, so an
-incremental run computes only those of new or changed articles.
+even when the number is only in the metadata. Signatures are kept in SIGNATURES keyed by
+id and a checksum of the text, so an incremental run computes only those of new or changed
+articles.
 
 Search shows one hit per group and lists the others as its copies; totals and facet counts
 still count articles.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import zlib
 from pathlib import Path
 
@@ -38,7 +41,9 @@ JACCARD = 0.8
 HASHES, BANDS, ROWS = 64, 16, 4      # a pair at Jaccard 0.8 shares a bucket with p > 0.99
 MIN_BIGRAMS = 8                      # shorter texts are never grouped: too little to compare
 MAX_BUCKET = 200                     # a bucket this full is compared against its first only
+SAME_NUMBERS = 0.5                   # Jaccard of the figures two copies must reach
 _PRIME = (1 << 31) - 1
+_DIGITS = re.compile(r"\d+")
 _rng = np.random.default_rng(20260802)
 _A = _rng.integers(1, _PRIME, HASHES, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME, HASHES, dtype=np.uint64)
@@ -71,7 +76,7 @@ def group(gen: Path) -> dict[str, str]:
     old = _read_pickle(gen / SIGNATURES)
     sigs: dict[str, tuple[int, np.ndarray]] = {}
     texts: dict[str, tuple[str, str]] = {}
-    numbers: dict[str, list[str]] = {}
+    numbered: dict[str, list[str]] = {}
     with whoosh_index.open_dir(str(gen)).searcher() as searcher:
         for fields in searcher.documents():
             article = fields.get("article") or {}
@@ -89,15 +94,22 @@ def group(gen: Path) -> dict[str, str]:
             texts[aid] = (title, body)
             number = canonical_number(article.get("doc_number"))
             if number:
-                numbers.setdefault(number, []).append(aid)
-    groups = _components(_pairs(sigs, texts))
+                numbered.setdefault(number, []).append(aid)
+    cache: dict[str, tuple[set, set]] = {}
+
+    def features(aid):
+        if aid not in cache:
+            cache[aid] = (shingles(*texts[aid]), numbers(*texts[aid]))
+        return cache[aid]
+
+    groups = _tighten(_components(_pairs(sigs, features)), features)
     _write(gen / SIGNATURES, pickle.dumps(sigs, protocol=4))
     _write(gen / GROUPS, _json(groups))
-    _write(gen / NUMBERS, _json(numbers))
+    _write(gen / NUMBERS, _json(numbered))
     return groups
 
 
-def _pairs(sigs, texts):
+def _pairs(sigs, features):
     buckets: dict[tuple, list[str]] = {}
     for aid, (_, sig) in sigs.items():
         if sig is None:
@@ -105,13 +117,6 @@ def _pairs(sigs, texts):
         for band in range(BANDS):
             key = (band, sig[band * ROWS:(band + 1) * ROWS].tobytes())
             buckets.setdefault(key, []).append(aid)
-    cache: dict[str, set] = {}
-
-    def grams(aid):
-        if aid not in cache:
-            cache[aid] = shingles(*texts[aid])
-        return cache[aid]
-
     tried = set()
     for members in buckets.values():
         if len(members) < 2:
@@ -123,11 +128,38 @@ def _pairs(sigs, texts):
                 if pair in tried:
                     continue
                 tried.add(pair)
-                sa, sb = sigs[a][1], sigs[b][1]
-                if np.mean(sa == sb) < JACCARD - 0.2:  # far below: skip the exact check
+                if np.mean(sigs[a][1] == sigs[b][1]) < JACCARD - 0.2:  # far below: skip
                     continue
-                if jaccard(grams(a), grams(b)) >= JACCARD:
+                if copies_of(features(a), features(b)):
                     yield pair
+
+
+def copies_of(a: tuple[set, set], b: tuple[set, set]) -> bool:
+    """Whether two articles ((bigrams, numbers) each) are one story: their text overlaps by
+    JACCARD and they give the same figures. Daily bulletins written to one template (通报,
+    快讯) overlap as much as copies do, but their numbers differ."""
+    if jaccard(a[0], b[0]) < JACCARD:
+        return False
+    return not (a[1] or b[1]) or jaccard(a[1], b[1]) >= SAME_NUMBERS
+
+
+def numbers(title: str, body: str) -> set[str]:
+    """The figures an article gives (runs of digits)."""
+    return set(_DIGITS.findall(analysis.normalise(f"{title or ''}\n{body or ''}")))
+
+
+def _tighten(groups: dict[str, str], features) -> dict[str, str]:
+    """Groups whose every member is a copy of the group's first article: pairs chain (A like
+    B, B like C), and a chain drifts from one story to another."""
+    members: dict[str, list[str]] = {}
+    for aid, root in groups.items():
+        members.setdefault(root, []).append(aid)
+    out = {}
+    for root, aids in members.items():
+        kept = [a for a in aids if a == root or copies_of(features(a), features(root))]
+        if len(kept) > 1:
+            out.update({a: root for a in kept})
+    return out
 
 
 def _components(pairs) -> dict[str, str]:
