@@ -2,8 +2,8 @@
 
 The same story is often printed on several pages, days or sites. Two articles are copies
 when the character bigrams of their normalised title and body overlap by JACCARD or more
-(|A ∩ B| / |A ∪ B|) and they give the same figures (bulletins written to one template
-differ only in their numbers). Comparing every pair is quadratic, so each article gets a
+(|A ∩ B| / |A ∪ B|), they give the same figures (bulletins written to one template differ
+only in their numbers) and they appeared within a month of each other. Comparing every pair is quadratic, so each article gets a
 MinHash signature (HASHES minimum hash values of its bigram set; two signatures agree on a position
 with probability equal to the Jaccard similarity) and signatures are bucketed by BANDS
 bands of ROWS values (locality-sensitive hashing): only articles sharing a bucket are
@@ -23,6 +23,7 @@ still count articles.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import pickle
 import re
@@ -42,6 +43,7 @@ HASHES, BANDS, ROWS = 64, 16, 4      # a pair at Jaccard 0.8 shares a bucket wit
 MIN_BIGRAMS = 8                      # shorter texts are never grouped: too little to compare
 MAX_BUCKET = 200                     # a bucket this full is compared against its first only
 SAME_NUMBERS = 0.5                   # Jaccard of the figures two copies must reach
+DAYS_APART = 31                      # copies appear within a month of each other
 _PRIME = (1 << 31) - 1
 _DIGITS = re.compile(r"\d+")
 _rng = np.random.default_rng(20260802)
@@ -77,6 +79,7 @@ def group(gen: Path) -> dict[str, str]:
     sigs: dict[str, tuple[int, np.ndarray]] = {}
     texts: dict[str, tuple[str, str]] = {}
     numbered: dict[str, list[str]] = {}
+    days: dict[str, int | None] = {}
     with whoosh_index.open_dir(str(gen)).searcher() as searcher:
         for fields in searcher.documents():
             article = fields.get("article") or {}
@@ -92,14 +95,15 @@ def group(gen: Path) -> dict[str, str]:
                 grams = shingles(title, body)
                 sigs[aid] = (check, signature(grams) if len(grams) >= MIN_BIGRAMS else None)
             texts[aid] = (title, body)
+            days[aid] = _day(article.get("date"))
             number = canonical_number(article.get("doc_number"))
             if number:
                 numbered.setdefault(number, []).append(aid)
-    cache: dict[str, tuple[set, set]] = {}
+    cache: dict[str, tuple] = {}
 
     def features(aid):
         if aid not in cache:
-            cache[aid] = (shingles(*texts[aid]), numbers(*texts[aid]))
+            cache[aid] = (shingles(*texts[aid]), numbers(*texts[aid]), days[aid])
         return cache[aid]
 
     groups = _tighten(_components(_pairs(sigs, features)), features)
@@ -134,13 +138,24 @@ def _pairs(sigs, features):
                     yield pair
 
 
-def copies_of(a: tuple[set, set], b: tuple[set, set]) -> bool:
-    """Whether two articles ((bigrams, numbers) each) are one story: their text overlaps by
-    JACCARD and they give the same figures. Daily bulletins written to one template (通报,
-    快讯) overlap as much as copies do, but their numbers differ."""
+def copies_of(a: tuple, b: tuple) -> bool:
+    """Whether two articles ((bigrams, numbers, day) each) are one story: their text overlaps
+    by JACCARD, they give the same figures (daily bulletins written to one template overlap
+    as much, but their numbers differ) and they appeared within DAYS_APART of each other
+    (an announcement repeated every year is a new story each year)."""
     if jaccard(a[0], b[0]) < JACCARD:
         return False
-    return not (a[1] or b[1]) or jaccard(a[1], b[1]) >= SAME_NUMBERS
+    if (a[1] or b[1]) and jaccard(a[1], b[1]) < SAME_NUMBERS:
+        return False
+    return a[2] is None or b[2] is None or abs(a[2] - b[2]) <= DAYS_APART
+
+
+def _day(date: str | None) -> int | None:
+    """A YYYY-MM-DD date as a day number (None when the day is not known)."""
+    try:
+        return dt.date.fromisoformat(date).toordinal() if date and len(date) == 10 else None
+    except ValueError:
+        return None
 
 
 def numbers(title: str, body: str) -> set[str]:
