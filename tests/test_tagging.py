@@ -163,6 +163,51 @@ def test_roundup_naming_many_places_briefly_gives_none():
     assert provinces("春节假期各地文化活动丰富多彩", body) == []
 
 
+def test_a_survey_makes_each_place_with_a_sentence_of_its_own_a_subject():
+    body = ("眼下正值秋收，各地抓紧抢收抢种。\n"
+            "甘肃今年种植马铃薯超过一千万亩，目前已收获六成，当地组织农机加快作业。"
+            "湖南早稻收获基本结束，全省晚稻长势良好，预计单产提高两成。"
+            "在江西，农业部门派出三百支技术服务队，帮助农户抢晒稻谷。\n"
+            "北京、上海、重庆等地农产品市场供应充足。")
+    assert set(provinces("各地抓紧秋收秋种", body)) == {"甘肃", "湖南", "江西"}
+    # the same sentences under a headline that names no place and no 各地: still a survey
+    assert set(provinces("秋收秋种进展顺利", body)) == {"甘肃", "湖南", "江西"}
+
+
+def test_under_a_title_naming_a_place_other_places_are_background():
+    body = ("浙江今年推进数字乡村建设，全省建成数字农业工厂三百家。\n"
+            "甘肃今年也在推广类似做法，建成示范点二十个。"
+            "湖南的经验是先建平台后引企业，三年来引进企业一百多家。"
+            "在江西，相关部门正在组织考察学习，计划明年启动试点。\n"
+            "浙江农业农村部门表示，将继续扩大数字农业覆盖面。")
+    assert provinces("浙江：数字农业工厂遍地开花", body) == ["浙江"]
+
+
+def test_a_list_closed_by_deng_gives_examples_even_in_the_lead():
+    item = ("昨天起，北京、河北、山东等地出现降雪，气温明显下降。\n"
+            "这两天，云南昭通普降大雪，部分山区积雪厚度达到十五厘米，当地组织除雪保畅通。")
+    assert provinces("多地出现降雪天气", item) == ["云南"]
+
+
+def test_a_delegation_at_the_national_sessions_names_its_province():
+    body = ("央视网消息（新闻联播）：国家领导人今天下午在北京参加十四届全国人大某次会议甘肃代表团审议。"
+            "会上，几位代表围绕发展特色产业、推进生态保护等发言。领导人强调，甘肃要加快建设新能源基地。")
+    assert provinces("国家领导人参加甘肃代表团审议", body) == ["甘肃"]
+
+
+def test_a_post_at_a_national_event_is_a_person_not_the_place():
+    body = ("2026年某国际论坛今天在北京开幕。北京市委书记某某出席开幕式并致辞。"
+            "来自30个国家的嘉宾参加论坛，围绕数字经济展开讨论。")
+    assert provinces("某国际论坛开幕", body) == []
+    body = "四川省委书记某某主持召开省委常委会议，研究部署全省下半年经济工作。会议强调，四川要抓好项目建设。"
+    assert provinces("四川省委召开常委会议", body) == ["四川"]
+
+
+def test_the_far_end_of_a_route_is_not_a_subject():
+    body = "今天，河北某港口开通直达广州的集装箱航线，每周两班，年运力五万标箱。"
+    assert provinces("河北某港开通至广州集装箱航线", body) == ["河北"]
+
+
 def test_region_names_stand_for_their_provinces():
     body = ("京津冀协同发展取得新进展，三地今年共建产业园区12个。\n"
             "京津冀三地联合出台交通一体化方案，推动轨道交通互联互通，新开通线路5条。")
@@ -297,6 +342,36 @@ def test_a_passing_mention_deep_in_a_story_is_not_an_industry():
             "县里的干部说，他身上有一股不服输的劲头，遇到困难从不退缩，总是冲在最前面。"
             "他的日记里写满了村里每一户人家的困难和需要解决的问题，一页一页记得清清楚楚。")
     assert "金融" not in industries("最美基层干部罗州仁青", body)
+
+
+@pytest.mark.parametrize("title,body,industry", [
+    ("农业农村部部署数字农业试点", "农业农村部日前印发通知，在全国建设一百个数字农业创新应用基地。", "农业"),
+    ("国货品牌销售火热", "今年以来，国货品牌线上销售额同比增长三成，一批老字号推出新品。", "消费品"),
+    ("冷链物流网络加快完善", "我国今年新建冷链物流骨干基地二十个，冷库容量增长一成。", "交通物流"),
+])
+def test_specific_terms_name_their_industry(title, body, industry):
+    assert industry in industries(title, body)
+
+
+def test_a_figure_of_the_industrys_own_names_it_and_a_passing_word_does_not():
+    body = "国家统计局今天发布一季度数据。今年一季度，全国快递业务量完成400亿件，同比增长20%。"
+    assert "交通物流" in industries("一季度经济数据发布", body)
+    body = ("在某市，一家服装小店因为一笔30万元贷款的延期，缓解了资金压力。"
+            "全国金融机构今年已为小微企业办理贷款延期。")
+    assert "消费品" not in industries("小微企业获得贷款支持", body)
+
+
+@pytest.mark.parametrize("title,body", [
+    # a police story names what the criminals used, not an industry's news
+    ("某市警方破获一起电信诈骗案", "警方近日破获一起电信诈骗案，抓获犯罪嫌疑人20名。"
+     "犯罪团伙冒充银行客服，以办理贷款为名骗取资金300余万元。"
+     "警方提醒，银行不会以任何名义要求转账，办理贷款请通过正规渠道。"),
+    # using a tool is not its industry
+    ("法院提升审判效率", "各地法院今年运用大数据、云计算等手段提升审判效率，平均审理周期缩短20天。"
+     "某省法院运用大数据分析案件类型，全年办结案件增长15%。"),
+])
+def test_stories_of_other_fields_name_no_industry(title, body):
+    assert industries(title, body) == []
 
 
 def test_a_law_name_is_not_an_industry():

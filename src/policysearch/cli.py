@@ -79,6 +79,7 @@ def _summary_text(s: dict) -> str:
         f"articles: {a['added']} added, {a['updated']} updated, {a['deleted']} deleted, "
         f"{a['total']} in the index",
     ]
+    lines += [f"note: {note}" for note in s.get("notes", [])]
     lines += [f"  failed  {e['file']}: {e['reason']}" for e in s["errors"]]
     lines += [f"  partly  {p['file']}: {p['problem']}" for p in s.get("problems", [])]
     if s.get("skipped"):
@@ -167,6 +168,53 @@ def search_cmd(query, index_dir, province, industry, date_from, date_to, sort, p
 def _plain(snippet: str) -> str:
     import html
     return html.unescape(snippet.replace("<mark>", "[").replace("</mark>", "]"))
+
+
+@main.command("check")
+@index_option
+@click.option("--repair", is_flag=True, help="rebuild a damaged index from the corpus it was built from")
+@click.option("--json", "as_json", is_flag=True, help="print the check report as JSON")
+def check_cmd(index_dir, repair, as_json) -> None:
+    """Verify every file of the index; exit 0 when it is whole.
+
+    Example: policysearch check --repair
+    """
+    from policysearch import checkindex, index
+
+    settings = _settings(index_dir=index_dir)
+    report = checkindex.check(settings.index_dir)
+    if repair and report["problems"]:
+        try:
+            report["repaired"] = checkindex.repair(settings)
+        except (checkindex.RepairError, index.IndexError_) as exc:
+            report["repair_error"] = str(exc)
+        else:
+            report["after_repair"] = checkindex.check(settings.index_dir)["problems"]
+    whole = not report["problems"] or (
+        "repaired" in report and not report["after_repair"])
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_check_text(report, whole))
+    sys.exit(0 if whole else 1)
+
+
+def _check_text(report: dict, whole: bool) -> str:
+    lines = [f"{report['index']}/{p['file']}: {p['problem']}" for p in report["problems"]]
+    if "repair_error" in report:
+        lines.append(f"error: cannot repair: {report['repair_error']}")
+    elif "repaired" in report:
+        lines += [f"{report['index']}/{p['file']}: {p['problem']} (after repair)"
+                  for p in report["after_repair"]]
+        total = report["repaired"]["articles"]["total"]
+        lines.append(f"repaired: rebuilt from the corpus, {total} articles" if whole
+                     else "repair did not make the index whole")
+    elif report["problems"]:
+        lines.append(f"the index is not whole; {report['advice']}")
+    else:
+        lines.append(f"{report['index']}: ok ({report['generation']}, every file verified, "
+                     f"{report['bytes'] / 1e6:.1f} MB on disk)")
+    return "\n".join(lines)
 
 
 @main.command("serve")

@@ -38,6 +38,7 @@ from policysearch.ranking import canonical_number
 GROUPS = "groups.json"
 NUMBERS = "doc_numbers.json"
 SIGNATURES = "minhash.pickle"
+FILES = (GROUPS, NUMBERS, SIGNATURES)  # what group() adds to a generation
 JACCARD = 0.8
 HASHES, BANDS, ROWS = 64, 16, 4      # a pair at Jaccard 0.8 shares a bucket with p > 0.99
 MIN_BIGRAMS = 8                      # shorter texts are never grouped: too little to compare

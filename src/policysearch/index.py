@@ -4,16 +4,21 @@ Layout of the index directory:
 
     CURRENT        name of the live generation directory (replaced atomically)
     LOCK           held (flock) by the one writer; holds its pid for the error message
+    CORPUS         the corpus directory the index was last built from (for check --repair)
     gen-NNNN/      a Whoosh index, plus manifest.json (file -> fingerprint, article count,
-                   for what is committed) and analysis.json (the analysis stamp its tokens
-                   were made with)
+                   for what is committed), analysis.json (the analysis stamp its tokens
+                   were made with) and checksums.json (see `integrity`)
 
 `update` fingerprints every corpus file, re-ingests only added and changed files and
-deletes the documents of changed and deleted files. It commits in batches (each finished
-segment with the files it holds, their old documents deleted in the same commit), so an
-interrupted run keeps what it finished. `--rebuild` (or an index made with another analysis)
-builds a new generation beside the live one and switches CURRENT only when it is complete,
-so searches keep working on the old one meanwhile.
+deletes the documents of changed and deleted files. Every run works in a new generation and
+switches CURRENT to it only when it is complete: a rebuild (`--rebuild`, an index made with
+another analysis, or a damaged one) starts it empty, an update starts it with hard links to
+the live generation's files (Whoosh never changes a written file; deletions live in the
+TOC). So a run that is killed or fails (disk full) never touches the live generation,
+searches keep working on it meanwhile, and the next run collects what was left behind.
+Within the run, each finished segment is committed with the files it holds (their old
+documents deleted in the same commit); segments left mostly deleted are rewritten and fully
+deleted ones dropped, so deleted documents do not pile up.
 
 Speed: segmentation is the costly part, so ingestion (read + tag), analysis and posting
 writing all happen in worker processes (fork), each filling its own Whoosh segments; the
@@ -26,6 +31,7 @@ This relies on private parts of Whoosh 2.7 (pinned <2.8 in pyproject.toml).
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import multiprocessing
@@ -44,15 +50,18 @@ from whoosh import columns, fields, formats, index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
 from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from policysearch import analysis, dedup, readers
+from policysearch import analysis, dedup, integrity, readers
 from policysearch.article import Article
 from policysearch.ingest import ingest_file
 from policysearch.settings import Settings
 
 CURRENT = "CURRENT"
 LOCK = "LOCK"
+CORPUS = "CORPUS"
+RESUME = "RESUME"
 MANIFEST = "manifest.json"
 STAMP = "analysis.json"
 TITLE_BOOST = 3.0
@@ -282,10 +291,10 @@ def current_generation(index_dir: Path) -> Path | None:
     """The live generation directory, or None when there is no index yet."""
     try:
         name = (Path(index_dir) / CURRENT).read_text("utf-8").strip()
-    except OSError:
+    except (OSError, ValueError):  # missing, or damaged beyond decoding
         return None
     gen = Path(index_dir) / name
-    return gen if name and gen.is_dir() else None
+    return gen if integrity.generation_number(gen) is not None and gen.is_dir() else None
 
 
 def _new_generation(index_dir: Path) -> Path:
@@ -296,21 +305,58 @@ def _new_generation(index_dir: Path) -> Path:
 
 
 def _switch(index_dir: Path, gen: Path) -> None:
-    tmp = index_dir / f"{CURRENT}.tmp"
-    tmp.write_text(gen.name + "\n", "utf-8")
-    os.replace(tmp, index_dir / CURRENT)
+    _write_text(index_dir / CURRENT, gen.name + "\n")
 
 
-def _drop_old_generations(index_dir: Path, keep: set[str]) -> None:
-    """Remove generations other than `keep` (the live one and the one before it, which a
-    long-running searcher may still have open)."""
-    for gen in index_dir.glob("gen-*"):
-        if gen.name not in keep:
-            shutil.rmtree(gen, ignore_errors=True)
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
+
+
+def generation_files(gen: Path) -> list[str]:
+    """The files generation `gen` is made of: its latest TOC, the segments that TOC lists,
+    the manifest and the analysis stamp."""
+    ix = whoosh_index.open_dir(str(gen))
+    toc = TOC.read(ix.storage, ix.indexname)
+    names = [TOC._filename(ix.indexname, toc.generation), MANIFEST, STAMP]
+    names += [name for name in dedup.FILES if (gen / name).exists()]
+    for segment in toc.segments:
+        names += segment.list_files(ix.storage)
+    return names
+
+
+def open_count(gen: Path) -> int:
+    """Open generation `gen` as a searcher would and return its live document count
+    (raises whatever Whoosh raises when it cannot be read)."""
+    with whoosh_index.open_dir(str(gen)).reader() as reader:
+        if reader.has_column("datekey"):
+            dates = sum(1 for _ in reader.column_reader("datekey"))
+            if dates != reader.doc_count_all():
+                raise ValueError(f"{dates} dates for {reader.doc_count_all()} documents")
+        return reader.doc_count()
+
+
+_lock_fds: set[int] = set()
+
+
+def _close_lock_fds_in_child() -> None:
+    # A forked worker sharing the lock's open file would keep the flock after the writer
+    # dies (the lock is released when the last descriptor closes).
+    for fd in _lock_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _lock_fds.clear()
+
+
+os.register_at_fork(after_in_child=_close_lock_fds_in_child)
 
 
 class _WriterLock:
-    """One writer at a time: an flock on index_dir/LOCK, released by the OS if we die."""
+    """One writer at a time: an flock on index_dir/LOCK, released by the OS if we die
+    (workers do not inherit it, so a writer killed alone does not leave it held)."""
 
     def __init__(self, index_dir: Path):
         self.path = index_dir / LOCK
@@ -324,12 +370,14 @@ class _WriterLock:
             holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
             os.close(fd)
             raise IndexLocked(f"index is locked by pid {holder}") from None
+        _lock_fds.add(fd)
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode("ascii"))
         self.fd = fd
         return self
 
     def __exit__(self, *exc):
+        _lock_fds.discard(self.fd)
         os.ftruncate(self.fd, 0)
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
@@ -343,9 +391,7 @@ def read_json(path: Path, default):
 
 
 def _write_json(path: Path, data) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    os.replace(tmp, path)
+    _write_text(path, json.dumps(data, ensure_ascii=False))
 
 
 # -- building segments --------------------------------------------------------------------
@@ -501,18 +547,33 @@ def _write_postings(pw, docs, weights, values, lengths) -> None:
             pw._write_block()
 
 
-def _worker_main(gen, corpus_dir, jobs, results):
+def _worker_main(gen, corpus_dir, jobs, results, parent):
+    integrity.die_with_parent(parent)
     builder = _SegmentBuilder(Path(gen), Path(corpus_dir),
                               lambda segment, files: results.put(("segment", (segment, files))))
     try:
-        while (job := jobs.get()) is not None:
+        while (job := _next_job(jobs, parent)) is not None:
             results.put(("file", builder.add_file(*job)))
             builder.flush_if_full()
         builder.finish()
         results.put(("done", None))
     except BaseException as exc:
-        builder.cancel()
-        results.put(("failed", f"{type(exc).__name__}: {exc}"))
+        try:
+            builder.cancel()
+        except Exception:  # e.g. the disk is still full: the parent removes what is left
+            pass
+        results.put(("failed", (getattr(exc, "errno", None), f"{type(exc).__name__}: {exc}")))
+
+
+def _next_job(jobs, parent: int):
+    """The next job, or None at the end; exits when the parent is gone (no one would take
+    the result, and an orphan must not run on)."""
+    while True:
+        try:
+            return jobs.get(timeout=2.0)
+        except queue_mod.Empty:
+            if not integrity.parent_alive(parent):
+                os._exit(1)
 
 
 def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Path,
@@ -546,8 +607,9 @@ def _build_parallel(jobs, gen, corpus_dir, nprocs, progress, on_segment, reporte
         job_q.put(job)
     for _ in range(nprocs):
         job_q.put(None)
-    procs = [ctx.Process(target=_worker_main, args=(str(gen), str(corpus_dir), job_q, result_q),
-                         daemon=True) for _ in range(nprocs)]
+    procs = [ctx.Process(target=_worker_main, daemon=True,
+                         args=(str(gen), str(corpus_dir), job_q, result_q, os.getpid()))
+             for _ in range(nprocs)]
     for p in procs:
         p.start()
     out, finished = [], 0
@@ -570,7 +632,10 @@ def _build_parallel(jobs, gen, corpus_dir, nprocs, progress, on_segment, reporte
             elif kind == "done":
                 finished += 1
             else:
-                raise IndexWriteError(f"indexing worker failed: {payload}")
+                code, message = payload
+                if code:  # disk full, no permission: said once, by update()
+                    raise OSError(code, os.strerror(code))
+                raise IndexWriteError(f"indexing worker failed: {message}")
     finally:
         for p in procs:
             p.join(timeout=5)
@@ -587,6 +652,7 @@ def _size(path: str) -> int:
 
 
 MERGE_ABOVE_SEGMENTS = 12    # merge small segments only when there are more than this
+MIN_LIVE_FRACTION = 0.5      # rewrite a segment once more than half its documents are deleted
 
 
 def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = False) -> int:
@@ -607,7 +673,7 @@ def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = Fa
         for rel in delete_files:
             writer.delete_by_term("file", rel)
         merge = len(writer.segments) + len(segments) > MERGE_ABOVE_SEGMENTS
-        listed = writer._merge_segments(None, False, merge)
+        listed = writer._merge_segments(_reclaiming_merge(merge), False, merge)
         listed += segments
         if writer._added:
             listed.append(writer._finalize_segment())
@@ -628,6 +694,31 @@ def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = Fa
     return whoosh_index.open_dir(str(gen)).doc_count()
 
 
+def _reclaiming_merge(merge: bool):
+    """A Whoosh merge policy that drops fully deleted segments and rewrites (keeping only
+    live documents) those mostly deleted, then merges small ones (MERGE_SMALL) when `merge`.
+
+    Whoosh's add_reader hands the pool the empty value of a keyword posting as '' (the pool
+    wants bytes or None), so the pool is given None for it while merging."""
+    def policy(writer, segments):
+        pool_add = writer.pool.add
+        writer.pool.add = lambda item: pool_add(item if item[4] else item[:4] + (None,))
+        try:
+            kept = []
+            for segment in segments:
+                live, written = segment.doc_count(), segment.doc_count_all()
+                if live and live < written * MIN_LIVE_FRACTION:
+                    reader = SegmentReader(writer.storage, writer.schema, segment)
+                    writer.add_reader(reader)
+                    reader.close()
+                elif live:
+                    kept.append(segment)
+            return MERGE_SMALL(writer, kept) if merge else kept
+        finally:
+            writer.pool.add = pool_add
+    return policy
+
+
 # -- the run ------------------------------------------------------------------------------
 
 def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
@@ -645,8 +736,9 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
         with _WriterLock(index_dir):
             summary = _update_locked(corpus_dir, index_dir, settings, rebuild, progress)
     except OSError as exc:
+        hint = "; free some space and run it again" if exc.errno == errno.ENOSPC else ""
         raise IndexWriteError(f"cannot write the index at {index_dir}: "
-                              f"{exc.strerror or exc}") from exc
+                              f"{exc.strerror or exc}{hint}") from exc
     summary["took_s"] = round(time.monotonic() - started, 3)
     return summary
 
@@ -654,35 +746,104 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
 def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
     current = current_generation(index_dir)
     stamp = analysis.stamp()
-    if current is not None and read_json(current / STAMP, None) != stamp:
-        rebuild = True  # tokens made by another analysis cannot be mixed with ours
+    notes = []
+    if not rebuild and (resumed := _resume(index_dir, current, corpus_dir, stamp)) is not None:
+        current = current_generation(index_dir)
+        notes.append(f"resumed from what a stopped run had committed ({resumed} articles)")
+    integrity.collect_garbage(index_dir, current)
+    if current is not None and not rebuild:
+        if read_json(current / STAMP, None) != stamp:
+            rebuild = True  # tokens made by another analysis cannot be mixed with ours
+        elif damage := integrity.verify(current):
+            rebuild = True
+            notes.append(f"the index was damaged ({damage[0]['file']}: "
+                         f"{damage[0]['problem']}); rebuilt it from the corpus")
     fresh = rebuild or current is None
-    if fresh:
-        gen = _new_generation(index_dir)
-        whoosh_index.create_in(str(gen), make_schema())
-        _write_json(gen / STAMP, stamp)
-        old: dict[str, dict] = {}
-    else:
-        gen = current
-        old = read_json(gen / MANIFEST, {}).get("files", {})
+    keep_partial = current is None or not fresh  # an update, or the very first build
+    gen = _new_generation(index_dir)
     try:
-        summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
-        _write_json(gen / MANIFEST, {"files": manifest})
-        if fresh or _changed(summary) or not (gen / dedup.GROUPS).exists():
-            dedup.group(gen)  # republished copies, over the whole index
-    except BaseException:
+        if keep_partial:  # what a killed run committed can be resumed from this generation
+            _write_text(gen / RESUME, current.name if current else "")
         if fresh:
+            whoosh_index.create_in(str(gen), make_schema())
+            _write_json(gen / STAMP, stamp)
+            old: dict[str, dict] = {}
+        else:
+            for name in integrity.recorded_files(current):
+                integrity.link_or_copy(current / name, gen / name)
+            old = read_json(gen / MANIFEST, {}).get("files", {})
+        summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
+        if not fresh and not _changed(summary) and (current / dedup.GROUPS).exists():
+            # nothing to publish: keep the live one
+            shutil.rmtree(gen, ignore_errors=True)
+            gen = current
+        else:
+            _write_json(gen / MANIFEST, {"files": manifest})
+            dedup.group(gen)  # republished copies, over the whole index
+            _publish(index_dir, gen, corpus_dir)
+    except BaseException:
+        # An interrupted or failed update keeps the batches it committed, when they are
+        # consistent; a rebuild is kept only whole. Anything else is removed.
+        if not keep_partial or not _publish_quietly(index_dir, gen, corpus_dir):
             shutil.rmtree(gen, ignore_errors=True)
         raise
-    if fresh:
-        _switch(index_dir, gen)
-        _drop_old_generations(index_dir, {gen.name} | ({current.name} if current else set()))
+    integrity.collect_garbage(index_dir, gen)
+    if notes:
+        summary["notes"] = notes
     return summary
 
 
 def _changed(summary: dict) -> bool:
-    counts = summary["articles"]
-    return bool(counts["added"] or counts["updated"] or counts["deleted"])
+    files, articles = summary["files"], summary["articles"]
+    return bool(files["added"] or files["updated"] or files["deleted"] or articles["deleted"])
+
+
+def _resume(index_dir: Path, current: Path | None, corpus_dir: Path, stamp) -> int | None:
+    """Publish what a killed update (or first build) committed, when it is consistent;
+    returns its article count, or None when there is nothing to resume."""
+    gens = [g for g in index_dir.glob("gen-*") if integrity.generation_number(g) is not None]
+    newest = max(gens, key=integrity.generation_number, default=None)
+    if newest is None or newest == current:
+        return None
+    try:
+        base = (newest / RESUME).read_text("utf-8")
+    except (OSError, ValueError):
+        return None
+    if base != (current.name if current else "") or read_json(newest / STAMP, None) != stamp:
+        return None
+    if not _publish_quietly(index_dir, newest, corpus_dir):
+        return None
+    files = read_json(newest / MANIFEST, {}).get("files", {})
+    return sum(entry["articles"] for entry in files.values())
+
+
+def _publish(index_dir: Path, gen: Path, corpus_dir: Path) -> None:
+    """Seal generation `gen` (checksums, no stray files) and make it the live one."""
+    files = read_json(gen / MANIFEST, {}).get("files", {})
+    count, listed = open_count(gen), sum(entry["articles"] for entry in files.values())
+    if count != listed:
+        raise IndexWriteError(f"the new generation holds {count} articles, its manifest "
+                              f"lists {listed}")
+    integrity.record(gen, generation_files(gen))
+    integrity.remove_unrecorded(gen)
+    _write_text(index_dir / CORPUS, str(corpus_dir.resolve()) + "\n")
+    _switch(index_dir, gen)
+
+
+def _publish_quietly(index_dir: Path, gen: Path, corpus_dir: Path) -> bool:
+    try:
+        _publish(index_dir, gen, corpus_dir)
+        return True
+    except Exception:  # the run is failing already; this was only a chance to keep work
+        return False
+
+
+def recorded_corpus(index_dir: Path) -> Path | None:
+    """The corpus directory the index was last built from, if recorded."""
+    try:
+        return Path((Path(index_dir) / CORPUS).read_text("utf-8").strip())
+    except (OSError, ValueError):
+        return None
 
 
 def _apply(corpus_dir, gen, old, fresh, settings, progress) -> tuple[dict, dict]:

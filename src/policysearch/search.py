@@ -43,8 +43,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.query import TermNotFound
 
-from policysearch import analysis, dedup, ranking, render
-from policysearch.index import (STAMP, read_json, current_generation,
+from policysearch import analysis, dedup, integrity, ranking, render
+from policysearch.index import (CURRENT, STAMP, read_json, current_generation,
                                 date_key)
 
 MAX_QUERY_CHARS = 300
@@ -61,7 +61,10 @@ TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
 KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
 FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
                  "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type"}
-REBUILD_HINT = "rebuild it with `policysearch index CORPUS --rebuild`"
+INDEX_COMMAND = "policysearch index CORPUS"
+REBUILD_COMMAND = "policysearch index CORPUS --rebuild"
+REPAIR_COMMAND = "policysearch check --repair"
+REBUILD_HINT = f"rebuild it with `{REBUILD_COMMAND}`"
 
 
 class SearchError(Exception):
@@ -76,7 +79,11 @@ class ParamError(SearchError):
 
 
 class IndexUnavailable(SearchError):
-    pass
+    """No usable index; `command` is what the user should run to get one."""
+
+    def __init__(self, message: str, command: str = REBUILD_COMMAND):
+        super().__init__(message)
+        self.command = command
 
 
 # -- the request --------------------------------------------------------------------------
@@ -540,14 +547,23 @@ class _Handle:
 
     def __init__(self, index_dir: Path):
         gen = current_generation(index_dir)
+        if gen is None and (index_dir / CURRENT).exists():
+            raise IndexUnavailable(f"the index at {index_dir} is damaged ({CURRENT} does not "
+                                   f"name a generation); run `{REPAIR_COMMAND}`",
+                                   REPAIR_COMMAND)
         if gen is None:
             raise IndexUnavailable(f"no index at {index_dir}; build one with "
-                                   "`policysearch index CORPUS`")
+                                   f"`{INDEX_COMMAND}`", INDEX_COMMAND)
         stamp = read_json(gen / STAMP, None)
         if stamp != analysis.stamp():
             raise IndexUnavailable(f"the index at {index_dir} was built with a different "
                                    f"analysis ({_stamp_text(stamp)}, this program has "
                                    f"{_stamp_text(analysis.stamp())}); {REBUILD_HINT}")
+        try:  # damage must give this error, never a wrong answer
+            integrity.require_whole(gen)
+        except integrity.IndexDamaged as exc:
+            raise IndexUnavailable(f"the index at {index_dir} is damaged ({exc}); run "
+                                   f"`{REPAIR_COMMAND}`", REPAIR_COMMAND) from None
         try:
             self.ix = whoosh_index.open_dir(str(gen))
             self.searcher = self.ix.searcher()
@@ -698,7 +714,20 @@ def search(index_dir, request: SearchRequest) -> dict:
         except SearchError:
             raise
         except Exception as exc:  # never a stack trace for a query
+            _raise_if_damaged(handle, index_dir)
             raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _raise_if_damaged(handle: _Handle, index_dir) -> None:
+    """A search failing on an open index may be damage done since it was opened: then say
+    so (and open it afresh next time) rather than report a failed search."""
+    problems = integrity.verify(handle.gen)
+    if problems:
+        with _handles_lock:
+            _handles.pop(os.path.abspath(index_dir), None)
+        raise IndexUnavailable(f"the index at {index_dir} is damaged "
+                               f"({integrity.IndexDamaged(handle.gen, problems)}); run "
+                               f"`{REPAIR_COMMAND}`", REPAIR_COMMAND)
 
 
 def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:

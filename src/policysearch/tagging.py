@@ -17,22 +17,45 @@ A province is a subject when its weight clears a threshold and is not dwarfed by
 The clause that says where the subject lies (位于四川省…和云南省…) makes its provinces subjects;
 a document sent to every province (各省、自治区、直辖市人民政府：) is national, so only its title
 names subjects; a name that stands for a province only in context (首都) counts where the
-article names that province too; a person's post (天津中医药大学校长) and a foreign state
-(别尔哥罗德州) name no province.
+article names that province too; a person's post (天津中医药大学校长; 北京市委书记某某 counts
+as little as a list item) and a foreign state (别尔哥罗德州) name no province. A provincial delegation at the national sessions
+(参加内蒙古代表团审议) names its province, and Beijing where it sits is a venue.
+
+Round-ups and surveys (../shared/dev/LABELS.md, "Round-ups"): a 快讯 page is read item by
+item, each item judged on its own under its headline. A survey of several regions (a title or
+headline with 各地, 多地, 全国 or 我国, or a news item under a title naming no single province
+that makes three places each the topic of a sentence of its own) makes a subject of every place
+it gives a full sentence of its own: the sentence names it near its start and no other province
+(黑龙江绥芬河市启动全民核酸检测…; 在天津，…). A bare list (北京、上海、广东等地) says nothing
+about each and makes none.
+
+Where LABELS.md is silent, these choices were made (and are what the rules do):
+- a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
+  sentence of its own; a full sentence is;
+- a list closed by 等 (湖北、安徽等地) gives examples, even in the lead; a short list without it
+  that opens an article or item with an event (湖北、安徽、河南出现强降雨) names its subjects;
+- under a title naming a province, other places given a sentence each are its background, and
+  in a long feature (past 2,000 characters) an example needs a paragraph of its own;
+- the far end of a route (开通至广州的航线, 发往欧洲) and the place of a signing
+  (在北京签署) are not subjects; a landmark spanning provinces (秦岭) counts for each of them.
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
 little inside a bare list or a law's name (《证券投资基金法》), and the title counts most. A single
 sentence past the lead of a longer article is a passing mention; a long document (a notice, a
-plan) needs more evidence and a larger share of the strongest industry; talks with a foreign
-leader list fields of cooperation, so their body counts at half.
+plan) needs more evidence and a larger share of the strongest industry. One sentence with one
+strong term and a figure is not yet enough: the term in the title, its own figure (产量增长20%),
+a second term of the industry or a second sentence is. A word of every field (互联网, 工业,
+游客) never makes an industry alone, and using a tool (运用大数据) or naming a ministry, a
+social-insurance fund or 农民工 says nothing of one. Stories whose field is not an industry
+(talks with a foreign leader, police, courts, the military, honours) count their body at half
+unless the title names the industry.
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
 never a target year (到2026年, 2024—2026年); a month and day complete the year the reader
 already had, and no year is ever guessed.
 
-Round-ups (联播快讯, 简讯) are read item by item: each item's headline is its title.
 Text is read in simplified script with ASCII digits and letters (廣東, ５Ｇ), as are the
 data files, so either script matches.
 """
@@ -51,7 +74,8 @@ PROVINCES = ("北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 上�
              "湖北 湖南 广东 广西 海南 重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 "
              "台湾").split()
 
-# --- weights of the province evidence (tuned on dev/labels.jsonl as a whole, not per article)
+# --- weights of the province evidence (tuned on dev/labels.jsonl as a whole, not per article,
+# and checked on bench items labelled by hand against LABELS.md)
 TITLE_WEIGHT = 6.0
 LEAD_WEIGHT = 4.0
 PARAGRAPH_TOPIC_WEIGHT = 3.0
@@ -68,6 +92,11 @@ SUBJECT_THRESHOLD = 4.0
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
+EXAMPLES_MIN = 2            # names in a list closed by 等 (北京、上海等地) that give examples
+SURVEY_MIN = 3              # places each given a sentence of its own that make a survey of regions
+SURVEY_MAX_CHARS = 2000     # ... in a news item; a long feature's examples need a paragraph
+OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
+OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
 
 # Levels of places.tsv whose names stand on their own; "county-short" (金寨) and
 # "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
@@ -83,15 +112,20 @@ NATIONAL_ADDRESSEE_CHARS = 200
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
+_POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
+_EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|主持|揭晓|颁奖|启动|发布)|^期间")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
+# 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
+_SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
-# tells a career (曾任, 历任, 原总经理): neither makes the place a subject.
-_HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|曾在|出生|生于|籍贯|"
+# tells a career (曾任, 历任, 时任, 原总经理): neither makes the place a subject.
+_HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出生|生于|籍贯|"
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
-_VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)$")
-_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离)$")
+_VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
+# a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|直达)$")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
@@ -138,11 +172,15 @@ def _data_lines(name: str):
 
 class _Scanner:
     """Finds the words of a fixed vocabulary in a text, longest first at each position, left to
-    right without overlaps. A dict probe per position whose character starts some word: with
+    right without overlaps. One set probe of the two characters at each position (every word has
+    at least two), and only where some word starts with them a probe per word length: with
     thousands of names this is several times faster than one big regex alternation."""
 
     def __init__(self, words) -> None:
         self.words = frozenset(words)
+        if any(len(word) < 2 for word in self.words):
+            raise ValueError("a vocabulary word of one character would match everywhere")
+        self.pairs = frozenset(word[:2] for word in self.words)
         lengths: dict[str, set[int]] = {}
         for word in self.words:
             lengths.setdefault(word[0], set()).add(len(word))
@@ -150,13 +188,16 @@ class _Scanner:
 
     def finditer(self, text: str):
         """Yield (start, end, word) for each word found."""
-        i, n, words, lengths = 0, len(text), self.words, self.lengths
+        i, n, words, pairs, lengths = 0, len(text), self.words, self.pairs, self.lengths
         while i < n:
-            for size in lengths.get(text[i], ()):
-                if text[i:i + size] in words:
-                    yield i, i + size, text[i:i + size]
-                    i += size
-                    break
+            if text[i:i + 2] in pairs:
+                for size in lengths[text[i]]:
+                    if text[i:i + size] in words:
+                        yield i, i + size, text[i:i + size]
+                        i += size
+                        break
+                else:
+                    i += 1
             else:
                 i += 1
 
@@ -199,6 +240,7 @@ class _Evidence:
     paragraphs: set[int] = field(default_factory=set)
     lead: bool = False
     located: bool = False
+    own: bool = False       # the topic of a full sentence of its own (see _Layout.own_sentence)
 
 
 def _strip_dateline(text: str) -> str:
@@ -217,7 +259,7 @@ def _mentions(text: str, data: _Data) -> list[_Mention]:
         place = data.places[name]
         if not place.provinces:
             continue  # a trap: 孙中山, 长安汽车, 三明治
-        if _NOT_A_PLACE_AFTER.match(text[end: end + 6]):
+        if _NOT_A_PLACE_AFTER.match(text[end: end + 6]) and not _SESSION_DELEGATION.match(text, end):
             continue  # 福建社团, 宁夏代表团, 北京队, 宁波舰: a body of people or a ship
         if _PERSON_TITLE_AFTER.match(text, end):
             continue  # 天津中医药大学校长张伯礼: a person's post, not what happens in Tianjin
@@ -289,6 +331,8 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
         counted = _COUNTED_LIST.search(text[run[-1][0].end: run[-1][0].end + 16])
         if counted:  # 天津、吉林、西藏等19个省区市: examples from a longer list
             n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_LIST_MIN)
+        elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
+            n = max(n, LEAD_LIST_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
         for m, _ in run:
             sizes[m.start] = max(sizes.get(m.start, 0), n)
 
@@ -315,9 +359,9 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return False  # 四川省委召开 ...: the province acts
     if _EVENT_AFTER.match(after):
         return True
-    before = text[max(0, m.start - 2): m.start]
+    before = text[max(0, m.start - 4): m.start]
     if _LEAVING_BEFORE.search(before):
-        return True  # 乘包机离开北京, 途经上海: a point on someone's way
+        return True  # 乘包机离开北京, 途经上海, 抵达北京, 开往广州: a point on someone's way
     return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
 
 
@@ -377,23 +421,62 @@ def _is_item_head(line: str, following: str) -> bool:
 
 
 def province_scores(title: str, body: str) -> dict[str, float]:
-    """Weight of each province as a subject of the article: the best over its items for a
+    """Weight of each province named as a place in the article: the best over its items for a
     round-up, else over the whole article (see the module docstring)."""
-    title, text = title.translate(_SIMPLIFIED), _strip_dateline(body.translate(_SIMPLIFIED))
+    return _provinces(_simple(title), _simple(body))[0]
+
+
+def _provinces(title: str, body: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(weight of every province named, weight of the subject provinces). Each item of a
+    round-up is judged on its own: a province is a subject of the item whose strongest
+    province does not dwarf it, or of a survey of several regions that gives it a sentence.
+    Title and body are in simplified script already (see _simple)."""
+    text = _strip_dateline(body)
     units = _units(title, text)
     scores: dict[str, float] = {}
+    subjects: dict[str, float] = {}
+    surveyed: set[str] = set()
     for unit_title, start, end in units:
-        for province, score in _unit_scores(unit_title, text[start:end]).items():
+        unit = _unit_scores(unit_title, text[start:end])
+        for province, score in unit.scores.items():
             scores[province] = max(scores.get(province, 0.0), score)
+        for province, score in unit.subjects().items():
+            subjects[province] = max(subjects.get(province, 0.0), score)
+        surveyed |= unit.surveyed
+    if subjects:  # an item's minor place is dwarfed by another item's subject, unless surveyed
+        top = max(subjects.values())
+        subjects = {p: s for p, s in subjects.items() if p in surveyed or s >= RELATIVE_THRESHOLD * top}
     if units[0][0] != title:  # items all under their own heads: the page title still counts
         for province in _title_provinces(title):
             scores[province] = scores.get(province, 0.0) + TITLE_WEIGHT
+            subjects[province] = subjects.get(province, 0.0) + TITLE_WEIGHT
     if _NATIONAL_ADDRESSEE.search(text[:NATIONAL_ADDRESSEE_CHARS]):
         # a document sent to every province (国务院关于…的通知) is national: the places its measures
         # name (适用范围：浙江自贸试验区, 借鉴北京市经验) are examples; only its title names a subject
         in_title = _title_provinces(title)
-        scores = {p: s for p, s in scores.items() if p in in_title}
-    return scores
+        subjects = {p: s for p, s in subjects.items() if p in in_title}
+    return scores, subjects
+
+
+@dataclass
+class _UnitScores:
+    """The evidence of one unit (an article, or one item of a round-up)."""
+    scores: dict[str, float]
+    surveyed: set[str]          # given a sentence of their own in a survey of several regions
+    title_found: set[str]
+
+    def subjects(self) -> dict[str, float]:
+        """The unit's subject provinces and their weights."""
+        if not self.scores:
+            return {}
+        top = max(self.scores.values())
+        chosen = {p: s for p, s in self.scores.items()
+                  if p in self.surveyed or (s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top)}
+        if len(chosen) >= MANY_PROVINCES and not self.surveyed:
+            # many places, none with a sentence of its own: a list of people or sites from all
+            # over (典型经验做法, 最美乡村教师名单): only the title names subjects
+            chosen = {p: s for p, s in chosen.items() if p in self.title_found}
+        return chosen
 
 
 class _Layout:
@@ -406,6 +489,13 @@ class _Layout:
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
         self.paragraph_of = _position_index(self.paragraph_starts)
         self.lead_end = _lead_end(text)
+        self.full_spans = _sentence_spans(text, _FULL_STOP)
+        self.full_sentence_of = _position_index([s for s, _ in self.full_spans])
+        # the provinces each full sentence names on their own (长三角 in a Shanghai sentence is no rival)
+        self.sentence_provinces: dict[int, set[str]] = {}
+        for m, province in resolved:
+            if len(m.place.provinces) == 1:
+                self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
         self.list_size = _list_sizes(text, resolved)
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
@@ -425,11 +515,26 @@ class _Layout:
         listed = self.list_size.get(m.start, 1) >= (LEAD_LIST_MIN if in_lead else LIST_MIN)
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
-        return LIST_FACTOR if listed or quoted or _HISTORY.search(self.text, start, end) else 1.0
+        post = bool(_POST_AFTER.match(self.text, m.end))  # 北京市委书记某某宣读贺信: a person's post
+        return LIST_FACTOR if listed or quoted or post or _HISTORY.search(self.text, start, end) else 1.0
 
     def located(self, m: _Mention) -> bool:
         """Named near the top where the article says where its subject lies (位于, 地处)."""
         return any(start <= m.start < end for start, end in self.location_clauses)
+
+    def own_sentence(self, m: _Mention, province: str) -> bool:
+        """The place is the topic of a full sentence of its own: named near its start and the
+        only province in it (黑龙江绥芬河市启动全民核酸检测…; 在天津，…). A clause of a montage
+        (在河南开封，游客…；在湖南长沙，…) shares its sentence with the others."""
+        k = self.full_sentence_of(m.start)
+        start, end = self.full_spans[k]
+        opening = self.text[start:m.start].lstrip()
+        if _POST_AFTER.match(self.text, m.end):
+            return False  # 广西某县委书记作了发言: a person's post, not the place's own news
+        topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…
+            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.endswith("，"))
+        return (topical and self.sentence_provinces.get(k) == {province}
+                and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
 
     def owns_paragraph(self, m: _Mention, province: str, para: int, sentences: set[int]) -> bool:
         """A paragraph is the place's own when it opens on it (or returns to it) and names no
@@ -441,7 +546,7 @@ class _Layout:
                 and (opens or len(sentences) >= 2))
 
 
-def _unit_scores(title: str, text: str) -> dict[str, float]:
+def _unit_scores(title: str, text: str) -> _UnitScores:
     mentions = _mentions(text, _load())
     title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
     if not any(name in title for name in _titled_names()):
@@ -450,7 +555,7 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
         mentions = [m for m in mentions if m.name not in _titled_names() or m.place.provinces & title_found]
     resolved = _resolve(mentions, title_found)
     if not resolved and not title_found:
-        return {}
+        return _UnitScores({}, set(), title_found)
     layout = _Layout(text, resolved)
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
@@ -465,6 +570,7 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
                 ev.score += SENTENCE_WEIGHT * factor
         if factor < 1.0:
             continue
+        ev.own = ev.own or layout.own_sentence(m, province)
         if layout.located(m) and not ev.located and not national:
             ev.located = True  # 某水电站位于甲省某州某县和乙省某市某县境内
             ev.score += PARAGRAPH_TOPIC_WEIGHT
@@ -478,10 +584,16 @@ def _unit_scores(title: str, text: str) -> dict[str, float]:
             ev.paragraphs.add(para)
             if len(ev.paragraphs) <= MAX_PARAGRAPHS:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
-    if sum(ev.score >= SUBJECT_THRESHOLD for ev in evidence.values()) >= MANY_PROVINCES:
-        # a national round-up (典型经验做法, 各地…) names many places: only its title counts
-        return {p: evidence[p].score for p in title_found}
-    return {p: ev.score for p, ev in evidence.items()}
+    scores = {p: ev.score for p, ev in evidence.items()}
+    own = {p for p, ev in evidence.items() if ev.own}
+    by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
+    if national or _ROUNDUP_TITLE.search(title) or by_count:
+        # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
+        # province that gives three places a sentence each): every place it gives a sentence of
+        # its own is a subject. Under a title naming one province the others are its background,
+        # and a long feature's examples need a paragraph of their own.
+        return _UnitScores(scores, own, title_found)
+    return _UnitScores(scores, set(), title_found)
 
 
 def _position_index(starts: list[int]):
@@ -496,19 +608,13 @@ def _paragraph_length(text: str, start: int) -> int:
     return (len(text) if end < 0 else end) - start
 
 
-def subject_provinces(title: str, body: str, scores: dict[str, float] | None = None) -> list[str]:
+def subject_provinces(title: str, body: str) -> list[str]:
     """The subject provinces, most salient first."""
-    if scores is None:
-        scores = province_scores(title, body)
-    if not scores:
-        return []
-    top = max(scores.values())
-    chosen = [p for p, s in scores.items() if s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top]
-    if len(chosen) >= MANY_PROVINCES and not _ROUNDUP_TITLE.search(title):
-        # a list of people or places from all over (最美乡村教师名单): only the title counts
-        in_title = _title_provinces(title)
-        chosen = [p for p in chosen if p in in_title]
-    return sorted(chosen, key=lambda p: (-scores[p], PROVINCES.index(p)))
+    return _ranked(_provinces(_simple(title), _simple(body))[1])
+
+
+def _ranked(subjects: dict[str, float]) -> list[str]:
+    return sorted(subjects, key=lambda p: (-subjects[p], PROVINCES.index(p)))
 
 
 def _title_provinces(title: str, known: set[str] | None = None) -> set[str]:
@@ -533,13 +639,17 @@ def _home_province(source: str | None, body: str) -> list[str]:
 INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 通信网络 装备制造 汽车 能源 石化化工 冶金建材 "
               "新材料 生物医药 消费品 农业 节能环保 交通物流 金融 建筑房地产 文化旅游 商贸").split()
 
-# --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole)
-INDUSTRY_TITLE_WEIGHT = 1.5   # times the term's weight
-INDUSTRY_THRESHOLD = 3.0      # one sentence with a strong term and a figure reaches it
+# --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole, and checked on
+# bench items labelled by hand against LABELS.md)
+INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
+INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
 WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
+WEAK_ONLY_FACTOR = 0.8        # ... and an industry named by such terms only, less again
+OWN_FIGURE_BONUS = 0.3        # the sentence gives the term a figure of its own (快递业务量完成…)
+EXTRA_TERM_SHARE = 0.1        # each further term of the industry in the sentence adds this share
 LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a list of them
 # A long document (a State Council notice, a plan, a law) touches many industries in passing:
 # past LONG_TEXT characters the bar rises with the square root of the length, and an industry
@@ -552,28 +662,40 @@ SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 c
 LONG_TEXT = 2000
 LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT characters
 
-_DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书")
-DIPLOMACY_FACTOR = 0.5
+# Stories whose field is not an industry: diplomacy (talks list the fields of cooperation), police,
+# courts and the military, honours and lives of people. Their industry terms count at half
+# unless the title names the industry: such a story reports an industry's activity only rarely.
+_OTHER_FIELD_TITLE = re.compile(
+    r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|"
+    r"公安|警方|警察|民警|法院|检察|审判|庭审|判处|犯罪|诈骗|维和|官兵|解放军|武警|国防部|"
+    r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
+OTHER_FIELD_FACTOR = 0.5
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
 # a figure right after the term (零售总额12345亿元, 产量增长20%): the sentence measures the industry
 _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
+# a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
+_ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
-_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
-                       r"我省|本省|全省|我市|本市|我区")  # not 全市: 雅典全市停电
+_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
+                       r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
+                       r"十四五|十五五|两会|春运|总台|广交会|进博会|消博会|服贸会|链博会|投洽会")
 
 
 def industry_scores(title: str, body: str, has_places: bool | None = None) -> dict[str, float]:
     """Weight of each industry: the best over a round-up's items, else over the article."""
+    return _industry_scores(_simple(title), _simple(body), has_places)
+
+
+def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str, float]:
     if has_places is None:
-        has_places = bool(province_scores(title, body))
+        has_places = bool(_provinces(title, body)[0])
     if not has_places and not _DOMESTIC.search(title + body[:DOMESTIC_LEAD_CHARS]):
         # news about other countries (one of them may talk of China further down): its
         # industries are not ours to facet
         return {}
     data = _load()
-    title, body = title.translate(_SIMPLIFIED), body.translate(_SIMPLIFIED)
     units = _units(title, body)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
@@ -582,11 +704,11 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
     if units[0][0] != title:
         for industry, score in _unit_industry_scores(title, "", data).items():
             scores[industry] = scores.get(industry, 0.0) + score
-    if len(units) == 1 and _DIPLOMACY_TITLE.search(title):
-        # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…):
-        # diplomacy, not industry news, unless the title names the industry
+    if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
+        # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a
+        # police story names what was seized: not industry news, unless the title names it
         in_title = _unit_industry_scores(title, "", data)
-        scores = {i: in_title.get(i, 0.0) + DIPLOMACY_FACTOR * (s - in_title.get(i, 0.0))
+        scores = {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0))
                   for i, s in scores.items()}
     return scores
 
@@ -599,6 +721,8 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     in_title = set(scores)
     sentences_of: dict[str, set[int]] = {}
     figured: set[str] = set()
+    attributed: set[str] = set()
+    strong = set(in_title)  # named somewhere by a term that stands alone (weight 2), not in a list
     spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
     for index, (start, stop) in enumerate(spans):
         sentence = body[start:stop]
@@ -613,22 +737,36 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
         enumerates = len(_ENUMERATION.findall(sentence)) >= 2 and len(
             {i for _, _, entries in hits for i, _ in entries}) >= LIST_SENTENCE_INDUSTRIES
         best: dict[str, float] = {}
+        named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
         for (b, e, entries), listed in zip(hits, beside_comma):
             listed = listed or enumerates
             measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
                 best[industry] = max(best.get(industry, 0.0), w)
+                if not listed:
+                    named.setdefault(industry, set()).add(sentence[b:e])
+                if weight >= 2 and not listed:
+                    strong.add(industry)
+                if not listed and weight >= 2 and _ATTRIBUTED.match(sentence, e):
+                    attributed.add(industry)
                 if measured and weight >= 2:
                     figured.add(industry)  # 社会消费品零售总额12345亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
         for industry, w in best.items():
+            # 输送天然气和清洁能源: a sentence naming the industry twice over is about it
+            w *= 1 + EXTRA_TERM_SHARE * min(len(named.get(industry, ())) - 1, 2) if named.get(industry) else 1
             scores[industry] = scores.get(industry, 0.0) + w * factor
             sentences_of.setdefault(industry, set()).add(index)
     for industry, indexes in sentences_of.items():
         if (industry not in in_title and industry not in figured and len(indexes) == 1
                 and min(indexes) >= INDUSTRY_LEAD_SENTENCES and len(body) >= SINGLE_SENTENCE_MIN_CHARS):
             scores[industry] *= SINGLE_SENTENCE_FACTOR
+    for industry in attributed:
+        scores[industry] += OWN_FIGURE_BONUS
+    for industry in scores.keys() - strong:
+        # 互联网, 工业, 游客 alone, however often: words of every field, not an industry's news
+        scores[industry] *= WEAK_ONLY_FACTOR
     return scores
 
 
@@ -648,10 +786,13 @@ def _in_law_name(sentence: str, pos: int) -> bool:
 
 def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
     """The industries the article says something specific about, strongest first."""
-    scores = industry_scores(title, body, has_places)
+    title, body = _simple(title), _simple(body)
+    return _chosen_industries(_industry_scores(title, body, has_places), len(body))
+
+
+def _chosen_industries(scores: dict[str, float], length: int) -> list[str]:
     if not scores:
         return []
-    length = len(body)
     threshold, relative = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE
     if length > LONG_TEXT:
         threshold *= (length / LONG_TEXT) ** 0.5
@@ -703,6 +844,10 @@ class _Simplified(dict):
 _SIMPLIFIED = _Simplified()
 
 
+def _simple(text: str) -> str:
+    return text.translate(_SIMPLIFIED)
+
+
 @lru_cache(maxsize=1)
 def _t2s():
     import opencc  # only for CJK characters not seen before in this process
@@ -712,10 +857,9 @@ def _t2s():
 
 def tag(article: Article) -> None:
     """Set provinces and industries and complete the date of one article, in place."""
-    title = (article.title or "").translate(_SIMPLIFIED)
-    body = (article.body or "").translate(_SIMPLIFIED)
-    scores = province_scores(title, body)
-    found = subject_provinces(title, body, scores)
+    title, body = _simple(article.title or ""), _simple(article.body or "")
+    scores, subjects = _provinces(title, body)
+    found = _ranked(subjects)
     if article.provinces:
         # provinces from the file's metadata stand; only a province in the title is added
         in_title = _title_provinces(title)
@@ -723,5 +867,5 @@ def tag(article: Article) -> None:
             p for p in found if p not in article.provinces and p in in_title]
     else:
         article.provinces = found or _home_province(article.source, body)
-    article.industries = subject_industries(title, body, has_places=bool(scores))
+    article.industries = _chosen_industries(_industry_scores(title, body, bool(scores)), len(body))
     complete_date(article)

@@ -547,7 +547,7 @@ def _classify(exc: Exception) -> tuple[int, str, str | None]:
         return 400, f"参数 {exc.param} 有误：{_reason(exc)}", exc.param
     if isinstance(exc, backend.IndexUnavailable):
         current_app.logger.warning("index unavailable: %s", exc)
-        return 503, (f"搜索索引不存在或无法读取（{exc}）。请运行 policysearch index 建立索引，"
+        return 503, (f"搜索索引不存在或无法读取（{exc}）。请运行 {exc.command}，"
                      "完成后刷新本页即可，无需重启服务。"), None
     if isinstance(exc, HTTPException):
         messages = {404: "您要找的页面不存在。", 405: "该地址不支持这种请求方法。"}
