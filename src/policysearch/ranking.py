@@ -51,7 +51,7 @@ FIELD_WEIGHT = {"title": 2.0, "body": 1.0}
 VERIFY_LIMIT = 400           # documents phrase-checked per string and field in step 1
 RERANK_EXTRA = 40            # documents beyond the requested page that are read and rescored
 POSTINGS_CACHE_BYTES = 96 << 20
-ARTICLE_CACHE = 512          # stored articles kept per open index (read to rescore, then shown)
+ARTICLE_CACHE = 512          # stored articles kept during a query (read to rescore, then shown)
 LEAD_CHARS = 300             # the lead (first paragraph, at most this long): what a reader
                              # sees first, and where news puts what the story is about
 READ_CHARS = 6000            # body text read in step 2 (bounded cost on long documents;
@@ -157,9 +157,15 @@ class Stats:
         self._held = 0
         self._articles: OrderedDict = OrderedDict()
 
+    def forget_articles(self) -> None:
+        """Start a new query: stored articles are read afresh by every query (so damage done
+        to the index files since it was opened shows, rather than a cached answer)."""
+        with self.lock:
+            self._articles.clear()
+
     def article(self, docnum: int) -> dict:
-        """The stored article of `docnum` (the most recent ones cached: a page's hits are read
-        to rescore them and again to show them)."""
+        """The stored article of `docnum` (kept for the rest of the query: a page's hits are
+        read to rescore them and again to show them)."""
         with self.lock:
             found = self._articles.get(docnum)
             if found is not None:
@@ -385,6 +391,7 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
     """The first `limit` documents of `selected` in ranking order with their scores: the
     first `wanted` + RERANK_EXTRA read and rescored, the rest by the step-1 score."""
     st = stats(handle)
+    st.forget_articles()
     n = handle.nbits
     sel = bool_array(selected, n)
     ids = np.flatnonzero(sel)
