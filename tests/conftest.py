@@ -44,3 +44,23 @@ def indexed_corpus(tmp_path_factory, settings_factory):
     settings = settings_factory(base / "index")
     summary = index.update(corpus, settings)
     return corpus, settings, summary
+
+
+@pytest.fixture(scope="session")
+def index_rows(tmp_path_factory, settings_factory):
+    """Index invented articles: make(rows) writes them as one JSON file into a fresh corpus,
+    indexes it and returns the Settings (settings.index_dir is the index)."""
+    import json
+
+    from policysearch import index
+
+    def make(rows: list[dict], name: str = "rows"):
+        base = tmp_path_factory.mktemp(name)
+        corpus = base / "corpus"
+        corpus.mkdir()
+        (corpus / "articles.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+        settings = settings_factory(base / "index")
+        index.update(corpus, settings)
+        return settings
+
+    return make

@@ -172,9 +172,14 @@ def test_escaped_query_and_error_pages(page, live_server):
     expect(page.locator(".error-message")).to_contain_text("per_page")
 
 
+def phone(browser):
+    """A 390 px wide phone context (close it when done)."""
+    return browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                               is_mobile=True, has_touch=True, locale="zh-CN")
+
+
 def test_phone_layout(browser, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
+    context = phone(browser)
     page = context.new_page()
     try:
         page.goto(f"{live_server}/search?q={RARE}")

@@ -71,3 +71,41 @@ def test_window_never_cuts_a_match():
     assert snippet.count("<mark>") == snippet.count("</mark>")
     for part in snippet.split("<mark>")[1:]:
         assert part.split("</mark>")[0] in ("新能源", "新能源汽车")
+
+
+# --- snippets that read as sentences ------------------------------------------------------
+
+LONG = ("近年来，本区坚持创新驱动，大力推动数字经济和实体经济深度融合，推动人工智能、大数据产业、"
+        "云计算、物联网等新兴产业集聚发展，持续优化营商环境，积极引进高层次人才和创新团队，加快建设"
+        "具有影响力的科技创新中心和先进制造业基地，努力在高质量发展中走在前列作出示范。")
+
+
+def test_a_long_sentence_is_cut_at_clause_marks_not_inside_words():
+    assert len(LONG) > render.FRAGMENT_CHARS
+    snippet = render.snippet(LONG, ["物联网"])
+    inner = snippet.strip("…").replace("<mark>", "").replace("</mark>", "")
+    assert inner in LONG
+    start = LONG.index(inner)
+    assert start == 0 or LONG[start - 1] in "，、；："
+    end = start + len(inner)
+    assert end == len(LONG) or LONG[end] in "，、；：。"
+
+
+def test_never_two_ellipses_in_a_row():
+    text = "。".join([LONG[:-1]] * 4) + "。他说……这里没有。" + LONG
+    for terms in (["物联网"], ["物联网", "示范"], ["营商环境", "创新团队"]):
+        snippet = render.snippet(text, terms)
+        assert "……" not in snippet.replace("<mark>", "").replace("</mark>", ""), snippet
+
+
+def test_a_fragment_never_starts_with_a_closing_quote():
+    text = "他说：“要把帮扶项目做实。”随后，工作组前往甲市调研数据中心建设。"
+    snippet = render.snippet(text, ["数据中心"])
+    assert snippet.startswith("随后")
+    assert "”" not in snippet
+
+
+def test_lead_without_a_match_is_cut_at_a_clause_mark():
+    snippet = render.snippet(LONG, ["无关"])
+    assert snippet.endswith("…")
+    assert LONG[len(snippet) - 1] in "，、；："

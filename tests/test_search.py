@@ -146,8 +146,11 @@ def test_bad_parameters_name_themselves(params, param):
     assert err.value.param == param and str(err.value).startswith(param)
 
 
-def test_per_page_is_capped():
-    assert search.SearchRequest.from_params(q="经济", per_page=1000).per_page == 100
+def test_per_page_over_the_limit_is_refused_naming_it():
+    assert search.SearchRequest.from_params(q="经济", per_page=100).per_page == 100
+    with pytest.raises(search.ParamError) as err:
+        search.SearchRequest.from_params(q="经济", per_page=1000)
+    assert err.value.param == "per_page" and "100" in err.value.message
 
 
 # -- filters, facets, sorting, paging ------------------------------------------------------

@@ -208,6 +208,55 @@ def test_the_far_end_of_a_route_is_not_a_subject():
     assert provinces("河北某港开通至广州集装箱航线", body) == ["河北"]
 
 
+def test_a_city_after_its_province_shares_its_venue():
+    body = ("国家领导人今天在贵州贵阳出席某组织成员国部长级会议开幕式并致辞。领导人表示，"
+            "中国愿同各方深化合作，共享发展机遇。")
+    assert provinces("国家领导人出席某组织部长级会议开幕式", body) == []
+
+
+def test_a_short_list_in_the_lead_names_no_subject_but_the_hit_of_a_storm():
+    body = ("近日，湖南、江西、贵州三省相继出台促进民营经济发展的若干措施，从融资、用地、人才等方面"
+            "加大支持力度。\n业内人士认为，各项措施落地后，民营企业经营环境将进一步改善。")
+    assert provinces("多项措施支持民营经济发展", body) == []
+    body = ("今天，湖南、江西、贵州局地出现了入汛以来最强降雨，多条河流水位上涨。\n"
+            "气象部门提醒，未来三天南方仍有较强降雨，需防范山洪和地质灾害。")
+    assert set(provinces("南方出现强降雨", body)) == {"湖南", "江西", "贵州"}
+
+
+def test_two_sentences_of_a_disaster_report_make_the_hit_province_a_subject():
+    body = ("台风过境已经三天，各项救灾工作仍在紧张进行。\n"
+            "截至今天中午，福建沿海受损电力线路已有九成恢复供电，浙江派出的电力抢修队伍仍在支援。"
+            "福建各地还转移安置群众三万多人，学校、礼堂等场所临时安置受灾群众。")
+    assert provinces("台风过后灾区加紧恢复", body) == ["福建"]
+
+
+def test_a_long_document_gives_the_industries_it_develops():
+    trade = ("（{n}）推进贸易便利化，简化进出口手续，支持外贸企业开拓国际市场，"
+             "扩大进出口规模，力争外贸进出口总额年均增长百分之五以上，培育外贸新业态新模式。")
+    others = ["允许区内企业开展汽车保税存储业务。", "支持区内企业进口医疗器械用于研发。",
+              "支持区内企业开展工程机械再制造业务。"]
+    paragraphs = [trade.format(n=n) * 2 for n in range(1, 17)]
+    paragraphs[3:3] = others
+    body = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n" + "\n".join(paragraphs)
+    assert len(body) > 2000
+    assert industries("国务院关于促进综合保税区外贸发展的若干意见", body) == ["商贸"]
+
+
+@pytest.mark.parametrize("body", [
+    # the ends of a route
+    "某航空公司宣布，下月起新开北京—开罗航线，每周三班，这是该公司今年新开的第五条国际航线。",
+    "今天凌晨，某医疗队一百二十名队员从成都出发，飞赴非洲某国执行为期一年的援外医疗任务。",
+    "某城际铁路今天开工建设，线路起自天津某新区，全长八十公里，设计时速二百五十公里。",
+    # a national body, a paper, people and a street named after a place
+    "某型运载火箭今天在西昌卫星发射中心完成总装测试，计划下月择机发射，将把两颗试验卫星送入轨道。",
+    "据四川日报报道，某部委今天发布通知，要求各地做好秋冬季安全生产工作，严防重特大事故发生。",
+    "某部委负责人表示，将继续推出惠及台湾同胞的政策措施，为台湾同胞来大陆就业创业提供便利。",
+    "每天一早，某市嘉兴路街道的市民驿站就热闹起来，老人们在这里吃上了热乎的午饭，还能理发、量血压。",
+])
+def test_route_ends_and_names_that_contain_a_place_name_no_subject(body):
+    assert provinces("新闻一则", body) == []
+
+
 def test_region_names_stand_for_their_provinces():
     body = ("京津冀协同发展取得新进展，三地今年共建产业园区12个。\n"
             "京津冀三地联合出台交通一体化方案，推动轨道交通互联互通，新开通线路5条。")

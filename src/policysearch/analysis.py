@@ -182,3 +182,16 @@ def stamp() -> dict[str, str | int]:
     return {"analysis_version": ANALYSIS_VERSION, "jieba": jieba.__version__,
             "hmm": int(USE_HMM), "dictionary_sha1": digest.hexdigest()[:16],
             "unicode": unicodedata.unidata_version}
+
+
+def word_starts(text: str) -> list[int]:
+    """Offsets in `text` where a jieba word begins (for cutting a long sentence between
+    words); every offset when normalisation changes the text's length."""
+    norm = normalise(text)
+    if len(norm) != len(text):
+        return list(range(len(text)))
+    out, pos = [], 0
+    for word in tokenizer().lcut(norm, HMM=USE_HMM):
+        out.append(pos)
+        pos += len(word)
+    return out

@@ -33,6 +33,7 @@ class Article:
     issuer: str | None = None       # 发文机关
     doc_number: str | None = None   # 发文字号
     topic: str | None = None        # 主题分类
+    written_date: str | None = None  # 成文日期 (YYYY-MM-DD, YYYY-MM or YYYY), when stated
     subheadings: list[str] = field(default_factory=list)
 
     @property
@@ -42,6 +43,10 @@ class Article:
     @property
     def year(self) -> str | None:
         return self.date[:4] if self.date else None
+
+    @property
+    def written_year(self) -> str | None:
+        return self.written_date[:4] if self.written_date else None
 
     def set_date(self, date: str | None, source: str | None) -> None:
         """Set date with its precision (from its shape) and where it came from."""

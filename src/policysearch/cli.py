@@ -231,11 +231,12 @@ def serve_cmd(index_dir, host, port) -> None:
     """
     from waitress import serve
 
-    from policysearch import search
+    from policysearch import search, suggest
     from policysearch.web import create_app
 
     settings = _settings(index_dir=index_dir, host=host, port=port)
     app = create_app({"SETTINGS": settings})
     search.warm(settings.index_dir, settings.cache_dir)   # jieba and the index, before request 1
+    suggest.warm(settings.index_dir, settings.cache_dir)  # completion, in the background
     click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
     serve(app, host=settings.host, port=settings.port, threads=8)

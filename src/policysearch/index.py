@@ -53,7 +53,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from policysearch import analysis, dedup, integrity, readers
+from policysearch import analysis, dedup, integrity, metadata, readers
 from policysearch.article import Article
 from policysearch.ingest import ingest_file
 from policysearch.settings import Settings
@@ -253,6 +253,7 @@ def make_schema() -> fields.Schema:
         title_b=_Tokens(TITLE_BOOST), body_b=_Tokens(),
         province=fields.KEYWORD(), industry=fields.KEYWORD(),
         year=fields.ID(), doc_type=fields.ID(), source=fields.ID(),
+        issuer=fields.KEYWORD(), topic=fields.ID(), doc_number=fields.ID(), written_year=fields.ID(),
         datekey=fields.COLUMN(columns.NumericColumn("i", default=0)),
         article=fields.STORED(),
     )
@@ -279,9 +280,13 @@ def document(article: Article) -> dict:
         datekey=date_key(article.date),
     )
     for name, value in (("year", article.year), ("doc_type", article.doc_type),
-                        ("source", article.source)):
+                        ("source", article.source), ("topic", article.topic),
+                        ("doc_number", article.doc_number), ("written_year", article.written_year)):
         if value:
             doc[name] = value
+    issuers = metadata.split_issuers(article.issuer)
+    if issuers:
+        doc["issuer"] = issuers
     return doc
 
 

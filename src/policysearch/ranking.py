@@ -414,8 +414,8 @@ def rank(handle, planner, p: Plan, selected: int, wanted: int,
                             share += bool_array(found, n)
                 share /= max(1, len(parts))
                 literal += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
-    for fname, value in p.fields:
-        score += WEIGHTS["field"] * bool_array(handle.term_mask(fname, value), n)
+    for fname, value in p.fields:  # the documents the field query itself matched
+        score += WEIGHTS["field"] * bool_array(planner.docset(("word", value, fname)) or 0, n)
     if p.doc_number:
         from policysearch import dedup
         numbered = dedup.copies(handle).with_number(p.doc_number)

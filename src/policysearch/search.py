@@ -16,8 +16,15 @@ either side; a "quoted phrase" is the bigram phrase alone (only literal text). T
 decides only which documents match; ranking.py orders them, and dedup.py shows each
 republished story once.
 
-Filters: several values of one facet (province, industry, doc_type) are ORed, different
-facets ANDed, and the date range keeps articles whose date (at its own precision) lies in it.
+Before planning, words that are one form of a synonym group get the other forms ORed in
+(synonyms.py; `synonyms=False` turns it off, the result lists them either way), and
+`scope="title"` puts every unfielded word in the title. `issuer:`, `topic:` and
+`doc_number:` find the values that contain their text (metadata.py); a field that no article
+has, or a query of operators alone, matches nothing and says so in the result's `messages`.
+
+Filters: several values of one facet (province, industry, doc_type, issuer, topic,
+written_year) are ORed, different facets ANDed, and the date range keeps articles whose
+date (at its own precision) lies in it.
 
 Facets (Datasette-style): each facet is counted over the query's result set with every
 *other* active filter applied, but not its own (for the year facet, its own filter is the date
@@ -43,7 +50,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.query import TermNotFound
 
-from policysearch import analysis, dedup, integrity, ranking, render
+from policysearch import (analysis, dedup, integrity, metadata, ranking, render,
+                          synonyms, toc)
 from policysearch.index import (CURRENT, STAMP, read_json, current_generation,
                                 date_key)
 
@@ -56,11 +64,17 @@ PREFIX_EXPANSION = 48        # bigrams tried for one-character words, per query
 MAX_WORDS_SHORTCUT = 12      # a longer text is matched literally only (bounded work)
 MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase check
 VERIFY_LIMIT = 20000         # see _Planner._verify
-FACETS = ("province", "industry", "year", "doc_type")
+FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
+FILTER_FACETS = ("province", "industry", "doc_type", "issuer", "topic", "written_year")  # repeatable
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
-KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source"}
+KEYWORD_FIELDS = {"province", "industry", "year", "doc_type", "source", "issuer", "topic",
+                  "doc_number", "written_year"}
+CONTAINS_FIELDS = metadata.CONTAINS_FIELDS   # field:text finds values containing the text
 FIELD_ALIASES = {"标题": "title", "正文": "body", "省份": "province", "行业": "industry",
-                 "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type"}
+                 "年份": "year", "来源": "source", "type": "doc_type", "文种": "doc_type",
+                 "发文机关": "issuer", "机关": "issuer", "主题分类": "topic", "主题": "topic",
+                 "发文字号": "doc_number", "文号": "doc_number", "成文年份": "written_year"}
+SCOPES = ("all", "title")    # the UI's 全文 / 仅标题 switch
 INDEX_COMMAND = "policysearch index CORPUS"
 REBUILD_COMMAND = "policysearch index CORPUS --rebuild"
 REPAIR_COMMAND = "policysearch check --repair"
@@ -119,8 +133,6 @@ def _int(param: str, value, default: int, lo: int, hi: int | None = None) -> int
     if number < lo:
         raise ParamError(param, f"不能小于 {lo}")
     if hi is not None and number > hi:
-        if param == "per_page":
-            return hi
         raise ParamError(param, f"不能大于 {hi}")
     return number
 
@@ -146,6 +158,11 @@ class SearchRequest:
     province: tuple[str, ...] = ()
     industry: tuple[str, ...] = ()
     doc_type: tuple[str, ...] = ()
+    issuer: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    written_year: tuple[str, ...] = ()
+    scope: str = "all"
+    synonyms: bool = True
     date_from: int | None = None
     date_to: int | None = None
     sort: str = "relevance"
@@ -155,7 +172,8 @@ class SearchRequest:
 
     @classmethod
     def from_params(cls, q=None, province=(), industry=(), date_from=None, date_to=None,
-                    sort="relevance", page=1, per_page=10, doc_type=()) -> "SearchRequest":
+                    sort="relevance", page=1, per_page=10, doc_type=(), issuer=(), topic=(),
+                    written_year=(), scope="all", synonyms=True) -> "SearchRequest":
         q = "" if q is None else str(q)
         if len(q) > MAX_QUERY_CHARS:
             raise ParamError("q", f"查询有 {len(q)} 个字符，最多 {MAX_QUERY_CHARS} 个，"
@@ -163,12 +181,18 @@ class SearchRequest:
         sort = sort or "relevance"
         if sort not in ("relevance", "date"):
             raise ParamError("sort", f"“{sort}”不是排序方式，请用 relevance（相关度）或 date（日期）")
+        scope = scope or "all"
+        if scope not in SCOPES:
+            raise ParamError("scope", f"“{scope}”不是检索范围，请用 all（全文）或 title（仅标题）")
         lo, hi = _parse_date("from", date_from, False), _parse_date("to", date_to, True)
         if lo is not None and hi is not None and lo > hi:
             raise ParamError("from", f"起始日期 {date_from} 晚于截止日期 {date_to}")
         return cls(q=q, province=_values("province", province),
                    industry=_values("industry", industry),
-                   doc_type=_values("doc_type", doc_type), date_from=lo, date_to=hi,
+                   doc_type=_values("doc_type", doc_type), issuer=_values("issuer", issuer),
+                   topic=_values("topic", topic), written_year=_values("written_year", written_year),
+                   scope=scope, synonyms=bool(synonyms),
+                   date_from=lo, date_to=hi,
                    sort=sort, page=_int("page", page, 1, 1, MAX_PAGE),
                    per_page=_int("per_page", per_page, 10, 1, MAX_PER_PAGE),
                    parsed=parse(q))
@@ -371,6 +395,7 @@ class _Planner:
         self.searcher = handle.searcher
         self.reader = handle.searcher.reader()
         self.expansions_left = PREFIX_EXPANSION
+        self.notes: list[str] = []     # said to the user (a field no article has)
 
     def docset(self, node, negated: bool = False) -> int | None:
         """The bitmask of `node`, or None when it puts no constraint (e.g. only punctuation)."""
@@ -392,7 +417,7 @@ class _Planner:
 
     def leaf(self, kind, text, fname, negated=False) -> int | None:
         if fname in KEYWORD_FIELDS:
-            return self.h.term_mask(fname, text.strip())
+            return self._keyword(fname, text.strip())
         norm = analysis.normalise(_WILDCARDS.sub(" ", text))
         runs = analysis.runs(norm)
         if not runs:
@@ -418,6 +443,14 @@ class _Planner:
         if candidates and long_runs:
             candidates = self._verify(candidates, parts, long_runs)
         return by_words | candidates
+
+    def _keyword(self, fname: str, text: str) -> int:
+        if fname in CONTAINS_FIELDS:
+            if not self.h.keyed_values(fname):
+                self.notes.append(metadata.no_values_note(fname))
+                return 0
+            return self.h.contains_mask(fname, text)
+        return self.h.term_mask(fname, text)
 
     def _all(self, field: str, terms) -> int:
         out = self.h.live
@@ -581,6 +614,7 @@ class _Handle:
             else [0] * self.nbits
         self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
+        self._keyed: dict[str, list[tuple[str, str]]] = {}
         self._by_date: list[int] | None = None
 
     def term_mask(self, field: str, text: str) -> int:
@@ -616,10 +650,27 @@ class _Handle:
     def _value_masks(self, fname: str) -> dict[str, int]:
         reader = self.searcher.reader()
         masks = {}
+        if fname not in reader.schema:   # an index made before the field existed
+            return masks
         for term in reader.field_terms(fname):
             ids = reader.postings(fname, term).all_ids()
             masks[term] = _mask(ids, self.nbits)
         return masks
+
+    def keyed_values(self, fname: str) -> list[tuple[str, str]]:
+        """Every value of a metadata field with its match key (read once per generation)."""
+        if fname not in self._keyed:
+            reader = self.searcher.reader()
+            values = reader.field_terms(fname) if fname in reader.schema else []
+            self._keyed[fname] = metadata.keyed(values)
+        return self._keyed[fname]
+
+    def contains_mask(self, fname: str, text: str) -> int:
+        """Docnums whose `fname` value contains `text` (see metadata.containing)."""
+        out = 0
+        for value in metadata.containing(self.keyed_values(fname), text):
+            out |= self.term_mask(fname, value)
+        return out
 
     def fresh(self, index_dir: Path) -> bool:
         return current_generation(index_dir) == self.gen and \
@@ -657,7 +708,7 @@ def _handle(index_dir) -> _Handle:
 def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
     """One bitmask per active filter (values of one facet ORed)."""
     out = {}
-    for fname in ("province", "industry", "doc_type"):
+    for fname in FILTER_FACETS:
         values = getattr(request, fname)
         if values:
             masks = handle.facet_masks[fname]
@@ -670,8 +721,9 @@ def _filter_masks(handle: _Handle, request: SearchRequest) -> dict[str, int]:
     return out
 
 
-def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str, list]:
-    out = {}
+def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> tuple[dict, int]:
+    """The facet counts, and how many of the year facet's base set have no date."""
+    out, undated = {}, 0
     for fname in FACETS:
         base = matched
         for other, mask in filters.items():
@@ -682,10 +734,16 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> dict[str,
         counts = [(value, (base & mask).bit_count())
                   for value, mask in handle.facet_masks[fname].items()]
         counts = [(v, c) for v, c in counts if c]
-        counts.sort(key=(lambda vc: vc[0]) if fname == "year" else (lambda vc: (-vc[1], vc[0])),
-                    reverse=fname == "year")
+        if fname == "year":  # the "no date" bucket: matched articles without a year
+            dated = 0
+            for mask in handle.facet_masks[fname].values():
+                dated |= mask
+            undated = (base & handle.live & ~dated).bit_count()
+        by_value = fname in ("year", "written_year")   # years read newest first
+        counts.sort(key=(lambda vc: vc[0]) if by_value else (lambda vc: (-vc[1], vc[0])),
+                    reverse=by_value)
         out[fname] = [{"value": v, "count": c} for v, c in counts]
-    return out
+    return out, undated
 
 
 def _hit(handle: _Handle, docnum: int, score: float | None, terms, copies=()) -> dict:
@@ -732,8 +790,17 @@ def _raise_if_damaged(handle: _Handle, index_dir) -> None:
 
 def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     tree = request.parsed if request.parsed is not None else parse(request.q)
+    with_synonyms, expanded = synonyms.expand(tree)   # said even when off: the page offers them
+    if request.synonyms:
+        tree = with_synonyms
+    if request.scope == "title":
+        tree = _in_title(tree)
     planner = _Planner(handle)
     matched = planner.docset(tree)
+    if matched is None and request.q.strip():
+        matched = 0   # only operators or symbols: nothing to look for
+        planner.notes.append("查询中只有运算符或符号（如 OR、AND、NOT、标点），"
+                             "没有要找的词，因此不匹配任何文章")
     number = ranking.canonical_number(request.q)
     matched = handle.live if matched is None else matched | _numbered(handle, request.q, number)
     filters = _filter_masks(handle, request)
@@ -747,11 +814,25 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
                     wanted)[first:wanted] if first < total else []
     terms = highlight_terms(tree)
     hits = [_hit(handle, d, score, terms, copies) for d, score, copies in page]
+    facets, undated = _facets(handle, matched, filters)
     return {"query": request.q, "total": total,
             "stories": dedup.copies(handle).stories(ranking.bool_array(selected, handle.nbits)),
             "page": request.page, "per_page": request.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
-            "hits": hits, "facets": _facets(handle, matched, filters)}
+            "hits": hits, "facets": facets, "no_date": undated,
+            "scope": request.scope, "synonyms": request.synonyms, "expanded": expanded,
+            "messages": list(dict.fromkeys(planner.notes))}
+
+
+def _in_title(node):
+    """The tree with every unfielded word and phrase searched in titles only."""
+    if node is None:
+        return None
+    if node[0] in ("word", "phrase"):
+        return node if node[2] else (node[0], node[1], "title")
+    if node[0] == "not":
+        return ("not", _in_title(node[1]))
+    return (node[0], [_in_title(c) for c in node[1]])
 
 
 def _numbered(handle: _Handle, q: str, number: str | None) -> int:
@@ -790,6 +871,39 @@ def _top(handle: _Handle, planner: _Planner, tree, number: str | None, selected:
                                                key=lambda d: (keys[d], -d))]
 
 
+def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
+    """What completion is built from, read with a reader of its own (so searches are not held
+    up): (a key naming the live generation, every title, {title word: document frequency}
+    for words of two or more characters in at least two titles)."""
+    gen = current_generation(Path(index_dir))
+    if gen is None:
+        raise IndexUnavailable(f"no index at {index_dir}", INDEX_COMMAND)
+    ix = whoosh_index.open_dir(str(gen))
+    with ix.reader() as reader:
+        key = _generation_key(os.path.abspath(gen), ix.latest_generation())
+        titles = [reader.stored_fields(d)["article"].get("title") or ""
+                  for d in reader.all_doc_ids()]
+        words = {}
+        if "title_w" in reader.schema:
+            for term in reader.lexicon("title_w"):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                if len(term) > 1:
+                    df = reader.doc_frequency("title_w", term)
+                    if df > 1:
+                        words[term] = df
+    return key, titles, words
+
+
+def generation_key(index_dir) -> str:
+    """Names what is searched now: it changes whenever an index run commits."""
+    handle = _handle(index_dir)
+    return _generation_key(os.path.abspath(handle.gen), handle.toc)
+
+
+def _generation_key(gen: str, toc: int) -> str:
+    return f"{gen}@{toc}"
+
+
 def warm(index_dir, cache_dir=None) -> None:
     """Pay the one-off costs (jieba's dictionary, opening the index and its facet bitmasks)
     before the first request; a server calls this at start, with settings.cache_dir for
@@ -815,11 +929,14 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
     terms = []
     if q:
         try:
-            terms = highlight_terms(parse(q[:MAX_QUERY_CHARS]))
+            terms = highlight_terms(synonyms.expand(parse(q[:MAX_QUERY_CHARS]))[0])
         except SearchError:
             terms = []
     article["title_html"] = render.highlight(article.get("title"), terms)
     article["body_html"] = render.highlight(article.get("body"), terms)
+    article["toc"] = toc.outline(article.get("body"))
+    if article["toc"]:   # the page shows the body section by section
+        article["sections_html"] = toc.sections(article.get("body"), article["toc"], terms)
     return article
 
 

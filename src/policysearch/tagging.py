@@ -18,8 +18,10 @@ The clause that says where the subject lies (位于四川省…和云南省…) 
 a document sent to every province (各省、自治区、直辖市人民政府：) is national, so only its title
 names subjects; a name that stands for a province only in context (首都) counts where the
 article names that province too; a person's post (天津中医药大学校长; 北京市委书记某某 counts
-as little as a list item) and a foreign state (别尔哥罗德州) name no province. A provincial delegation at the national sessions
-(参加内蒙古代表团审议) names its province, and Beijing where it sits is a venue.
+as little as a list item), a foreign state (别尔哥罗德州), compatriots (台湾同胞), a street (嘉兴路街道)
+and a paper or station quoted as a source (据四川日报报道) name no province. A provincial
+delegation at the national sessions (参加内蒙古代表团审议) names its province, and Beijing where
+it sits is a venue.
 
 Round-ups and surveys (../shared/dev/LABELS.md, "Round-ups"): a 快讯 page is read item by
 item, each item judged on its own under its headline. A survey of several regions (a title or
@@ -32,24 +34,30 @@ about each and makes none.
 Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
   sentence of its own; a full sentence is;
-- a list closed by 等 (湖北、安徽等地) gives examples, even in the lead; a short list without it
-  that opens an article or item with an event (湖北、安徽、河南出现强降雨) names its subjects;
+- a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
+  上海、广东出台…), except where a weather or disaster report (its title or first lines say so)
+  names the hit (湖北、安徽、河南出现强降雨); there each province with a sentence of its own is hit;
+- two full sentences about a province in the body make it a subject, as the title or lead does;
 - under a title naming a province, other places given a sentence each are its background, and
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
-- the far end of a route (开通至广州的航线, 发往欧洲) and the place of a signing
-  (在北京签署) are not subjects; a landmark spanning provinces (秦岭) counts for each of them.
+- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京) and the place of a
+  signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
+  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them;
+- national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place.
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
 little inside a bare list or a law's name (《证券投资基金法》), and the title counts most. A single
 sentence past the lead of a longer article is a passing mention; a long document (a notice, a
-plan) needs more evidence and a larger share of the strongest industry. One sentence with one
-strong term and a figure is not yet enough: the term in the title, its own figure (产量增长20%),
-a second term of the industry or a second sentence is. A word of every field (互联网, 工业,
-游客) never makes an industry alone, and using a tool (运用大数据) or naming a ministry, a
-social-insurance fund or 农民工 says nothing of one. Stories whose field is not an industry
-(talks with a foreign leader, police, courts, the military, honours) count their body at half
-unless the title names the industry.
+plan) needs more evidence and a larger share of the strongest industry (up to half of it: a list
+of measures gives the industries it develops, not every one it names), and there words of every
+field alone (房屋, 药品 in a hospital's rules) make nothing. One sentence with one strong term
+and a figure is not yet enough: the term in the title, its own figure (产量增长20%), a second
+term of the industry or a second sentence is. A word of every field (互联网, 工业, 游客) never
+makes an industry alone, and using a tool (运用大数据) or naming a ministry, a social-insurance
+fund or 农民工 says nothing of one. Stories whose field is not an industry (talks with a foreign
+leader, police, courts, the military, hospitals, fire and rescue, disasters, honours) count their
+body at half unless the title names the industry.
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
@@ -83,12 +91,13 @@ SENTENCE_WEIGHT = 1.0
 LIST_FACTOR = 0.3        # one item of a list of places (北京、上海、广东等地)
 VENUE_FACTOR = 0.2       # 在北京举行 / 在上海开幕: where, not what
 LIST_MIN = 3             # distinct provinces that make a list in the body
-LEAD_LIST_MIN = 5        # ... and in the lead, where a short list names the subjects
+HIT_LIST_MIN = 5         # ... in the lead of a weather or disaster report, where a short list names the hit
+LEAD_MONTAGE_MIN = 5     # provinces in a lead that tours them (a montage names no subject)
 LEAD_CHARS = 80          # the lead runs to about this many characters (at most 3 sentences)
 PARAGRAPH_OPENING = 8    # a paragraph that names the place this early is about it
 MAX_SENTENCES = 8           # sentences that add weight, per province
 MAX_PARAGRAPHS = 3          # paragraphs that add weight, per province
-SUBJECT_THRESHOLD = 4.0
+SUBJECT_THRESHOLD = 2.0       # two full sentences of its own in the body; the lead or title alone
 RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
@@ -109,6 +118,8 @@ LOCATED_CHARS = 400
 _NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
+# weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
+_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|高温|强对流|冰雹|沙尘|灾")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -125,15 +136,20 @@ _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出�
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
 # a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
-_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|直达)$")
-_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|冬奥会|奥运会|冬残奥会|亚运会|世园会|天安门|人民大会堂|"
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|开通到|开行至|直达|"
+                             r"起自|起于|终至|止于)$")
+_ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
+_ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
+_SETTING_OUT = re.compile(r"^[^，。；]{0,8}?(?:出发|起飞|启程|启航|始发|起运)")
+_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
                           # hall named after its city (not 四川省旅游发展大会: the province's own)
                           r"[^，。；、省市县区]{0,8}?(?:峰会|论坛|博览会|展览会|交易会|青奥会|年会|对话)|"
                           r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
-_NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|商会|代表团|大学|师范|理工|交通大学|医院|军区|"
+_NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|同胞|商会|代表团|"
+                                r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|大学|师范|理工|交通大学|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
@@ -231,6 +247,7 @@ class _Mention:
     end: int
     name: str
     place: Place
+    chain: int = -1     # where a run of names that follow each other starts (云南昆明: at 云南)
 
 
 @dataclass
@@ -265,7 +282,8 @@ def _mentions(text: str, data: _Data) -> list[_Mention]:
             continue  # 天津中医药大学校长张伯礼: a person's post, not what happens in Tianjin
         if len(name) == 2 and name.endswith("州") and start and text[start - 1] in _TRANSLITERATION:
             continue  # 别尔哥罗德州, 佛罗里达州, 内华达州: a foreign state, not 德州 or 达州
-        out.append(_Mention(start, end, name, place))
+        chain = out[-1].chain if out and out[-1].end == start else start
+        out.append(_Mention(start, end, name, place, chain))
     return out
 
 
@@ -330,9 +348,9 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
         n = len({p for _, p in run})
         counted = _COUNTED_LIST.search(text[run[-1][0].end: run[-1][0].end + 16])
         if counted:  # 天津、吉林、西藏等19个省区市: examples from a longer list
-            n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_LIST_MIN)
+            n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_MONTAGE_MIN)
         elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
-            n = max(n, LEAD_LIST_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
+            n = max(n, LEAD_MONTAGE_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
         for m, _ in run:
             sizes[m.start] = max(sizes.get(m.start, 0), n)
 
@@ -359,9 +377,13 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return False  # 四川省委召开 ...: the province acts
     if _EVENT_AFTER.match(after):
         return True
-    before = text[max(0, m.start - 4): m.start]
-    if _LEAVING_BEFORE.search(before):
-        return True  # 乘包机离开北京, 途经上海, 抵达北京, 开往广州: a point on someone's way
+    # 在云南昆明出席: the city after its province shares what comes before the province
+    start = m.chain if m.chain >= 0 else m.start
+    before = text[max(0, start - 4): start]
+    if _LEAVING_BEFORE.search(before) or _ROUTE_TO.match(after) or _ROUTE_FROM.search(before):
+        return True  # 乘包机离开北京, 途经上海, 开往广州, 北京—利雅得航线: a point on someone's way
+    if before.endswith("从") and _SETTING_OUT.match(after):
+        return True  # 从成都出发飞赴刚果（金）: where a journey starts
     return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
 
 
@@ -482,8 +504,9 @@ class _UnitScores:
 class _Layout:
     """Where things are in one unit's text: sentences, paragraphs, the lead, lists of places."""
 
-    def __init__(self, text: str, resolved: list[tuple[_Mention, str]]) -> None:
+    def __init__(self, text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False) -> None:
         self.text = text
+        self.disaster = disaster  # a weather or disaster report: a short list in the lead names the hit
         self.spans = _sentence_spans(text)
         self.sentence_of = _position_index([s for s, _ in self.spans])
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n+", text)]
@@ -500,7 +523,7 @@ class _Layout:
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
         in_lead = {p for m, p in resolved if m.start < self.lead_end and not _is_venue(text, m)}
-        self.lead_counts = len(in_lead) < LEAD_LIST_MIN
+        self.lead_counts = len(in_lead) < (HIT_LIST_MIN if disaster else LEAD_MONTAGE_MIN)
         # the provinces each paragraph names (京津冀 in a Beijing paragraph is no rival)
         self.paragraph_provinces: dict[int, set[str]] = {}
         for m, province in resolved:
@@ -512,7 +535,7 @@ class _Layout:
         if _is_venue(self.text, m):
             return VENUE_FACTOR
         in_lead = m.start < self.lead_end
-        listed = self.list_size.get(m.start, 1) >= (LEAD_LIST_MIN if in_lead else LIST_MIN)
+        listed = self.list_size.get(m.start, 1) >= (HIT_LIST_MIN if in_lead and self.disaster else LIST_MIN)
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
         post = bool(_POST_AFTER.match(self.text, m.end))  # 北京市委书记某某宣读贺信: a person's post
@@ -556,7 +579,9 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     resolved = _resolve(mentions, title_found)
     if not resolved and not title_found:
         return _UnitScores({}, set(), title_found)
-    layout = _Layout(text, resolved)
+    # a weather or disaster report (its title or first lines say so): the hit have their sentence
+    disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and len(title_found) != 1
+    layout = _Layout(text, resolved, disaster)
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
     per_paragraph: dict[tuple[str, int], set[int]] = {}
@@ -587,7 +612,7 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    if national or _ROUNDUP_TITLE.search(title) or by_count:
+    if national or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives three places a sentence each): every place it gives a sentence of
         # its own is a subject. Under a title naming one province the others are its background,
@@ -622,6 +647,7 @@ def _title_provinces(title: str, known: set[str] | None = None) -> set[str]:
     return {p for m, p in _resolve(_mentions(title, _load()), known) if not _is_venue(title, m)}
 
 
+_MEDIA_WORDS = re.compile(r"日报|晚报|卫视|电视台")  # 四川日报 quoted in a story is a source; as the source, home
 _HOME_WORDS = re.compile(r"我省|全省|本省|我市|全市|本市|我区|全区|我州|全州|我县|全县")
 
 
@@ -630,7 +656,7 @@ def _home_province(source: str | None, body: str) -> list[str]:
     about its home province."""
     if not source or not _HOME_WORDS.search(body):
         return []
-    found = {p for _, p in _resolve(_mentions(source, _load()))}
+    found = {p for _, p in _resolve(_mentions(_MEDIA_WORDS.sub("", source), _load()))}
     return sorted(found) if len(found) == 1 else []
 
 
@@ -643,7 +669,7 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 # bench items labelled by hand against LABELS.md)
 INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
-INDUSTRY_RELATIVE = 0.1       # of the strongest industry's score
+INDUSTRY_RELATIVE = 0.15       # of the strongest industry's score
 FIGURE_FACTOR = 1.5           # the sentence gives a figure, a project, a measure
 LISTED_FACTOR = 0.4           # the term is one item of a list (芯片、软件、装备)
 WEAK_TERM_FACTOR = 0.75       # a weight-1 term (needs company) counts for less
@@ -660,7 +686,8 @@ SINGLE_SENTENCE_FACTOR = 0.9
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
-LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT characters
+LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT characters: a list of measures
+                              # gives the industries it develops (the strongest), not every one it names
 
 # Stories whose field is not an industry: diplomacy (talks list the fields of cooperation), police,
 # courts and the military, honours and lives of people. Their industry terms count at half
@@ -668,6 +695,7 @@ LONG_RELATIVE = 0.3           # the relative floor reached at 3 * LONG_TEXT char
 _OTHER_FIELD_TITLE = re.compile(
     r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|"
     r"公安|警方|警察|民警|法院|检察|审判|庭审|判处|犯罪|诈骗|维和|官兵|解放军|武警|国防部|"
+    r"医院|消防|救援|地质灾害|险情|"
     r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
 OTHER_FIELD_FACTOR = 0.5
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
@@ -678,7 +706,7 @@ _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九
 # a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
 _ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
-_DOMESTIC = re.compile(r"中国|我国|中方|全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
+_DOMESTIC = re.compile(r"中国|我国|中方|(?<!国)全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
                        r"十四五|十五五|两会|春运|总台|广交会|进博会|消博会|服贸会|链博会|投洽会")
 
@@ -765,8 +793,9 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     for industry in attributed:
         scores[industry] += OWN_FIGURE_BONUS
     for industry in scores.keys() - strong:
-        # 互联网, 工业, 游客 alone, however often: words of every field, not an industry's news
-        scores[industry] *= WEAK_ONLY_FACTOR
+        # 互联网, 工业, 游客 alone, however often: words of every field, not an industry's news;
+        # a long document repeats them (房屋 in a report on a landslide) and they make nothing there
+        scores[industry] *= WEAK_ONLY_FACTOR if len(body) <= LONG_TEXT else 0.0
     return scores
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timezone
 import math
 import re
 from dataclasses import replace
@@ -32,16 +33,19 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from policysearch import search as backend
+from policysearch import metadata, pages, search as backend, suggest
 from policysearch.settings import Settings
 
 PER_PAGE_DEFAULT = 10
 PER_PAGE_MAX = 100
 CSV_MAX_ROWS = 1000      # the CSV export stops here; the page and a header say so
 FEED_SIZE = 30           # entries in an Atom feed: the newest results of the search
-FACETS = ("province", "industry", "year", "doc_type")
-FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种"}
-FILTERS = ("province", "industry", "doc_type")   # facets that are also repeatable parameters
+FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
+FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种",
+                "issuer": "发文机关", "topic": "主题分类", "written_year": "成文年份"}
+FILTERS = backend.FILTER_FACETS   # facets that are also repeatable parameters
+SCOPE_LABELS = {"all": "全文", "title": "仅标题"}
+ONE_VALUE_SHARE = 0.95   # a facet whose top value holds this share of the results says nothing
 DATE_FROM_LABELS = {"metadata": "文件元数据", "filename": "文件名", "text": "正文"}
 NEWEST_SHOWN = 6         # newest articles listed on the start page
 BADGES_SHOWN = 5         # province / industry badges per hit before "+N"
@@ -67,7 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(_security_headers)
     app.register_error_handler(Exception, _handle_error)
     app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, FILTERS=FILTERS)
-    app.jinja_env.filters.update(atom_date=_atom_date, as_html_text=_as_html_text)
+    app.jinja_env.filters.update(atom_date=_atom_date, as_html_text=_as_html_text,
+                                 facet_label=pages.facet_label)
     return app
 
 
@@ -110,8 +115,27 @@ def _params() -> dict[str, Any]:
         "to": args.get("to", "").strip() or None,
         "sort": args.get("sort", "").strip() or "relevance",
         "page": _int_param("page", 1),
-        "per_page": min(_int_param("per_page", PER_PAGE_DEFAULT), PER_PAGE_MAX),
+        "per_page": _per_page(),
+        "scope": args.get("scope", "").strip() or "all",
+        "synonyms": _switch_param("synonyms"),
     }
+
+
+def _per_page() -> int:
+    value = _int_param("per_page", PER_PAGE_DEFAULT)
+    if value > PER_PAGE_MAX:
+        raise backend.ParamError("per_page", f"每页最多 {PER_PAGE_MAX} 条，收到的是 {value}")
+    return value
+
+
+def _switch_param(name: str) -> bool:
+    """An on/off parameter, on unless it says 0 / off / false."""
+    raw = request.args.get(name, "").strip().lower()
+    if raw in ("", "1", "on", "true", "yes"):
+        return True
+    if raw in ("0", "off", "false", "no"):
+        return False
+    raise backend.ParamError(name, f"须为 1 或 0（开或关），收到的是“{raw}”")
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -122,12 +146,14 @@ def _search_request(p: dict[str, Any], **overrides):
     p = {**p, **overrides}
     return backend.SearchRequest.from_params(
         q=p["q"], date_from=p["from"], date_to=p["to"], sort=p["sort"], page=p["page"],
-        per_page=p["per_page"], **{name: p[name] for name in FILTERS})
+        per_page=p["per_page"], scope=p["scope"], synonyms=p["synonyms"],
+        **{name: p[name] for name in FILTERS})
 
 
 def _blank_params(q: str | None = None) -> dict[str, Any]:
     return {"q": q or "", **{name: [] for name in FILTERS}, "from": None, "to": None,
-            "sort": "relevance", "page": 1, "per_page": PER_PAGE_DEFAULT}
+            "sort": "relevance", "page": 1, "per_page": PER_PAGE_DEFAULT, "scope": "all",
+            "synonyms": True}
 
 
 def _is_blank(p: dict[str, Any]) -> bool:
@@ -146,6 +172,10 @@ def search_url(p: dict[str, Any], endpoint: str = "ui.search_page", **changes) -
         args.pop("page")
     if args.get("per_page") == PER_PAGE_DEFAULT:
         args.pop("per_page")
+    if args.get("scope") == "all":
+        args.pop("scope")
+    if args.pop("synonyms", True) is False:
+        args["synonyms"] = 0
     return url_for(endpoint, **args)
 
 
@@ -163,6 +193,7 @@ def facet_view(name: str, buckets: list[dict], p: dict[str, Any]) -> list[dict]:
         # a chosen value with no hits left still shows, so it can be turned off
         seen = {b["value"] for b in buckets}
         items += [{"value": v, "count": 0, "selected": True} for v in chosen if v not in seen]
+        items.sort(key=lambda item: not item["selected"])   # chosen values on top
         for item in items:
             item["toggle_url"] = search_url(p, page=1, **{name: _toggle(chosen, item["value"])})
         return items
@@ -183,7 +214,7 @@ def chips(p: dict[str, Any]) -> list[dict]:
     out = []
     for name in FILTERS:
         for value in p[name]:
-            out.append({"kind": FACET_LABELS[name], "label": value,
+            out.append({"kind": FACET_LABELS[name], "label": pages.facet_label(name, value),
                         "remove_url": search_url(p, page=1, **{name: _toggle(p[name], value)})})
     if p["from"] or p["to"]:
         label = (p["from"] if p["from"] == p["to"]
@@ -193,10 +224,17 @@ def chips(p: dict[str, Any]) -> list[dict]:
     return out
 
 
-def year_chart(items: list[dict], width: int = 240, height: int = 96) -> dict:
+def year_chart(items: list[dict], width: int = 240, height: int = 108, undated: int = 0) -> dict:
     """Bars for the year facet, as numbers the SVG template only places. Years between the
-    first and the last with no articles get an empty slot, so the axis reads as time."""
+    first and the last with no articles get an empty slot, so the axis reads as time; each bar
+    carries its count, and the articles without a date get a last, grey bar of their own."""
     items = _fill_years(items)
+    years = len(items)
+    every = 1 if years <= 8 else math.ceil(years / 8)   # label every n-th year, the last one always
+    if undated and items:
+        gap = {"value": "", "count": 0, "selected": False, "toggle_url": None}   # room for its label
+        items = [*items, gap, {"value": "无日期", "count": undated, "selected": False, "toggle_url": None,
+                               "undated": True}]
     if not items:
         return {"bars": [], "width": width, "height": height}
     top = max(i["count"] for i in items) or 1
@@ -204,14 +242,17 @@ def year_chart(items: list[dict], width: int = 240, height: int = 96) -> dict:
     slot = min((width - 2 * pad) / len(items), 36.0)   # a few years get slim bars, not slabs
     left = (width - slot * len(items)) / 2
     plot = height - 18  # room for the year labels below the bars
-    every = 1 if len(items) <= 8 else math.ceil(len(items) / 8)   # label every n-th year
+    top_pad = 12        # room for the counts above the bars
     bars = []
     for n, item in enumerate(items):
-        h = max(2.0, plot * item["count"] / top) if item["count"] else 0.0
+        h = max(2.0, (plot - top_pad) * item["count"] / top) if item["count"] else 0.0
+        label = item["value"] if n >= years or (years - 1 - n) % every == 0 else ""
         bars.append({**item, "x": round(left + n * slot + slot * 0.12, 1), "w": round(slot * 0.76, 1),
                      "y": round(plot - h, 1), "h": round(h, 1), "cx": round(left + n * slot + slot / 2, 1),
-                     "label": item["value"] if (len(items) - 1 - n) % every == 0 else ""})
-    return {"bars": bars, "width": width, "height": height, "label_y": height - 4}
+                     "label": label, "count_text": pages.short_count(item["count"]) if item["count"] else "",
+                     "count_y": round(plot - h - 3, 1)})
+    return {"bars": bars, "width": width, "height": height, "label_y": height - 4,
+            "count_size": 9 if slot >= 22 else 7}
 
 
 def _fill_years(items: list[dict]) -> list[dict]:
@@ -255,7 +296,7 @@ def _tile_layout() -> list[tuple[str, int, int]]:
     return _TILES
 
 
-def pagination(result: dict, p: dict[str, Any]) -> dict:
+def pagination(result: dict, p: dict[str, Any], endpoint: str = "ui.search_page") -> dict:
     # republished copies are shown as one hit, so there are as many hits as stories
     pages = max(1, math.ceil(result.get("stories", result["total"]) / result["per_page"]))
     pages = min(pages, getattr(backend, "MAX_PAGE", pages))   # no links the backend refuses
@@ -265,11 +306,11 @@ def pagination(result: dict, p: dict[str, Any]) -> dict:
     for n in window:
         if n - last > 1:
             links.append({"gap": True})
-        links.append({"n": n, "url": search_url(p, page=n), "current": n == page})
+        links.append({"n": n, "url": search_url(p, endpoint, page=n), "current": n == page})
         last = n
     return {"pages": pages, "page": page, "links": links if pages > 1 else [],
-            "prev": search_url(p, page=page - 1) if page > 1 else None,
-            "next": search_url(p, page=page + 1) if page < pages else None}
+            "prev": search_url(p, endpoint, page=page - 1) if page > 1 else None,
+            "next": search_url(p, endpoint, page=page + 1) if page < pages else None}
 
 
 def hit_view(hit: dict, p: dict[str, Any]) -> dict:
@@ -294,26 +335,37 @@ def _badges(name: str, values: list[str], p: dict[str, Any]) -> dict:
     return {"links": links, "more": ordered[BADGES_SHOWN:]}
 
 
-def suggestions(p: dict[str, Any]) -> list[dict]:
-    """For an empty result: the same search with one filter or one word less."""
-    out = [{"label": f"去掉筛选：{c['kind']} {c['label']}", "url": c["remove_url"]} for c in chips(p)]
-    words = p["q"].split()
-    if len(words) > 1:
-        for word in words:
-            rest = " ".join(w for w in words if w != word)
-            out.append({"label": f"去掉词语“{word}”", "url": search_url(p, page=1, q=rest)})
+def suggestions(p: dict[str, Any], did_you_mean: list[dict]) -> list[dict]:
+    """For an empty result: a close spelling, the same search with one word or one filter
+    less (the word alternatives checked to find something, with their totals)."""
+    out = []
+    for d in did_you_mean:
+        label = (f"您是不是要找“{d['q']}”" if d["kind"] == "spelling"
+                 else f"去掉词语“{d['dropped']}”，搜“{d['q']}”")
+        out.append({"label": label, "total": d["total"], "kind": d["kind"],
+                    "url": search_url(p, page=1, q=d["q"])})
+    out += [{"label": f"去掉筛选：{c['kind']} {c['label']}", "url": c["remove_url"], "total": None,
+             "kind": "filter"} for c in chips(p)]
     return out
 
 
 def search_view(result: dict, p: dict[str, Any]) -> dict:
     facets = {name: facet_view(name, result.get("facets", {}).get(name, []), p) for name in FACETS}
+    if pages.says_nothing(facets["doc_type"], result["total"], ONE_VALUE_SHARE):
+        facets["doc_type"] = []
     return {
         "result": result, "p": p,
         "hits": [hit_view(h, p) for h in result["hits"]],
         "facets": facets, "chips": chips(p),
-        "year_chart": year_chart(facets["year"]), "tile_map": tile_map(facets["province"]),
+        "year_chart": year_chart(facets["year"], undated=result.get("no_date", 0)),
+        "tile_map": tile_map(facets["province"]),
         "pagination": pagination(result, p),
-        "suggestions": suggestions(p) if not result["total"] else [],
+        "suggestions": suggestions(p, result.get("did_you_mean", [])) if not result["total"] else [],
+        "q_is_quoted": any(c in p["q"] for c in '"“”'),
+        "scope_links": [{"label": label, "url": search_url(p, page=1, scope=key), "current": p["scope"] == key}
+                        for key, label in SCOPE_LABELS.items()] if p["q"] else [],
+        "expanded": result.get("expanded", []),
+        "synonyms_url": search_url(p, page=1, synonyms=not p["synonyms"]),
         # without words to rank by, the backend lists newest first: no sort choice to offer
         "sort_links": [{"label": label, "url": search_url(p, page=1, sort=key), "current": p["sort"] == key}
                        for key, label in (("relevance", "按相关度"), ("date", "按日期"))] if p["q"] else [],
@@ -346,8 +398,21 @@ def search_page():
     p = _params()
     if _is_blank(p) and p["sort"] == "relevance":   # /search?sort=date lists everything
         return render_template("home.html", p=p, overview=_overview(p))
-    result = backend.search(_index_dir(), _search_request(p))
+    result = _search_with_help(p)
     return render_template("search.html", **search_view(result, p))
+
+
+def _search_with_help(p: dict[str, Any]) -> dict:
+    """The search document, with "did you mean" alternatives when it found nothing."""
+    search_request = _search_request(p)
+    result = backend.search(_index_dir(), search_request)
+    if not result["total"] and p["q"]:
+        result["did_you_mean"] = suggest.did_you_mean(_index_dir(), search_request, _cache_dir())
+    return result
+
+
+def _cache_dir() -> Path:
+    return current_app.config["SETTINGS"].cache_dir
 
 
 def _overview(p: dict[str, Any]) -> dict | None:
@@ -364,14 +429,31 @@ def _overview(p: dict[str, Any]) -> dict | None:
 @ui.route("/search.json")
 def search_json():
     p = _params()
-    return jsonify(backend.search(_index_dir(), _search_request(p)))
+    result = _search_with_help(p)
+    pager = pagination(result, p, "ui.search_json")
+    root = request.host_url.rstrip("/")
+    result["links"] = {"self": root + search_url(p, "ui.search_json"), "html": root + search_url(p),
+                       "prev": root + pager["prev"] if pager["prev"] else None,
+                       "next": root + pager["next"] if pager["next"] else None}
+    return jsonify(result)
+
+
+@ui.route("/suggest")
+def suggest_json():
+    """Completions as OpenSearch suggestions JSON: ["q", ["completion", …]]."""
+    q = request.args.get("q", "")
+    if len(q) > backend.MAX_QUERY_CHARS:
+        raise backend.ParamError("q", f"最多 {backend.MAX_QUERY_CHARS} 个字符")
+    response = jsonify(suggest.suggestions(_index_dir(), q, _cache_dir()))
+    response.headers["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 @ui.route("/search.atom")
 def search_atom():
     p = {**_params(), "sort": "date", "page": 1}
     result = backend.search(_index_dir(), _search_request(p, per_page=current_app.config["FEED_SIZE"]))
-    body = render_template("feed.atom.xml", result=result, p=p,
+    body = render_template("feed.atom.xml", result=result, p=p, updated=_feed_updated(result),
                            hits=[hit_view(h, p) for h in result["hits"]],
                            title=_describe(p),
                            self_url=search_url(p, "ui.search_atom", sort=None),
@@ -388,7 +470,7 @@ def search_csv():
     out.write("\ufeff")  # a BOM, so that spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(out)
     columns = ["id", "title", "date", "source", "provinces", "industries", "doc_type", "issuer",
-               "doc_number", "url", "file", "score"]
+               "doc_number", "topic", "written_date", "url", "file", "score"]
     writer.writerow(columns + ["snippet", "article_url"])
     for hit in rows:
         values = ["、".join(hit.get(c) or []) if c in ("provinces", "industries") else hit.get(c)
@@ -431,9 +513,11 @@ def article_page(id: str):
     q = request.args.get("q", "").strip() or None
     article = _article_or_404(id, q)
     related = backend.related(_index_dir(), id, limit=5)
+    sections = [{**part, "html": _trusted(part["html"])} for part in article.get("sections_html") or []]
     return render_template("article.html", a=article, q=q, p=_blank_params(q),
                            title_html=_trusted(article.get("title_html")) or escape(article["title"]),
-                           body_html=_trusted(article.get("body_html")),
+                           body_html=_trusted(article.get("body_html")), toc=article.get("toc") or [],
+                           sections=sections,
                            mark_count=(article.get("body_html") or "").count("<mark>"),
                            meta=_article_meta(article), original_url=_web_url(article.get("url")),
                            related=[{**r, "href": url_for("ui.article_page", id=r["id"])} for r in related],
@@ -446,7 +530,9 @@ def article_page(id: str):
 @ui.route("/article/<id>.json")
 def article_json(id: str):
     q = request.args.get("q", "").strip() or None
-    return jsonify(_article_or_404(id, q))
+    article = _article_or_404(id, q)
+    article.pop("sections_html", None)   # the page's plumbing; body_html and toc say it all
+    return jsonify(article)
 
 
 def _article_or_404(id: str, q: str | None) -> dict:
@@ -479,13 +565,21 @@ def _web_url(url: str | None) -> str | None:
 def _article_meta(a: dict) -> list[dict]:
     """The metadata table of the article page: label and value (or links) per row, empty
     ones left out."""
-    rows = [("日期", _date_text(a)), ("来源", a.get("source")), ("作者", a.get("byline")),
+    rows = [("日期", _date_text(a)), ("来源", a.get("source")), ("作者", pages.byline_author(a.get("byline"))),
             ("稿源", a.get("credit")), ("发文机关", a.get("issuer")), ("发文字号", a.get("doc_number")),
-            ("文种", a.get("doc_type")), ("主题分类", a.get("topic"))]
+            ("成文日期", a.get("written_date")), ("文种", a.get("doc_type")),
+            ("主题分类", metadata.topic_path(a.get("topic")))]
     out = [{"label": label, "value": value, "links": None} for label, value in rows if value]
+    for label, name, key in (("发文机关", "issuer", "issuer"), ("主题分类", "topic", "topic")):
+        row = next((r for r in out if r["label"] == label), None)
+        if row and a.get(key):   # a link to every document of the same issuer or topic
+            values = metadata.split_issuers(a[key]) if name == "issuer" else [a[key]]
+            row["links"] = [{"value": pages.facet_label(name, v), "url": url_for("ui.search_page", **{name: v})}
+                            for v in values]
+            row["kind"] = "badge-meta"
     for name, key in (("province", "provinces"), ("industry", "industries")):
         if a.get(key):
-            out.append({"label": FACET_LABELS[name], "value": None,
+            out.append({"label": FACET_LABELS[name], "value": None, "kind": f"badge-{name}",
                         "links": [{"value": v, "url": url_for("ui.search_page", **{name: v})} for v in a[key]]})
     if a.get("url") and not _web_url(a["url"]):
         out.append({"label": "原文地址", "value": a["url"], "links": None, "code": True})
@@ -499,10 +593,20 @@ def opensearch():
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 
-def _atom_date(date: str | None) -> str:
-    """An article date (YYYY, YYYY-MM or YYYY-MM-DD, or None) as an RFC 3339 timestamp."""
+def _feed_updated(result: dict) -> str:
+    """The feed's <updated>: its newest dated entry, else now. Undated entries take it too
+    (Atom requires a date; 1970-01-01 would claim one we do not know)."""
+    dated = [h["date"] for h in result["hits"] if h.get("date")]
+    if dated:
+        return _atom_date(max(dated))
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _atom_date(date: str | None, fallback: str | None = None) -> str:
+    """An article date (YYYY, YYYY-MM or YYYY-MM-DD) as an RFC 3339 timestamp; `fallback`
+    (the feed's own time) for an article without one."""
     if not date:
-        return "1970-01-01T00:00:00Z"
+        return fallback or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     parts = (date.split("-") + ["01", "01"])[:3]
     return f"{parts[0]}-{parts[1]}-{parts[2]}T00:00:00Z"
 

@@ -319,6 +319,7 @@ def _article(page: Page, name: str) -> Article:
     article.issuer = page.fields.get("issuer")
     article.doc_number = page.fields.get("doc_number")
     article.topic = page.fields.get("topic") or _meta(page, "topic")
+    article.written_date = dates.parse(page.fields.get("written_date"))
     article.source = page.fields.get("source") or _meta(page, "source")
     article.url = _meta(page, "url")
     byline = page.fields.get("byline") or _meta(page, "byline")

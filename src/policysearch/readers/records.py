@@ -159,6 +159,8 @@ def apply_metadata(article: Article, fields: dict[str, Any]) -> None:
     date = record_date(fields)
     if date:
         article.set_date(date, "metadata")
+    if "written_date" in fields:
+        article.written_date = dates.parse(fields["written_date"]) or article.written_date
     if "province" in fields:
         provinces = [short_province(p) for p in list_value(fields["province"])]
         found = list(dict.fromkeys(p for p in provinces if p))
