@@ -177,6 +177,9 @@ def search_cmd(query, index_dir, province, industry, date_from, date_to, sort, p
                                        " ".join(hit.get("provinces") or [])] if x)
         click.echo(f"{n:3}. {hit['title']}  [{meta}]")
         click.echo(f"     {_plain(hit['snippet'])}")
+        if hit.get("copies"):
+            click.echo(f"     另有 {len(hit['copies'])} 处刊发: "
+                       + ", ".join(c.get("date") or c["id"] for c in hit["copies"]))
 
 
 def _plain(snippet: str) -> str:

@@ -53,7 +53,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from policysearch import analysis, fanout, integrity, metadata, readers
+from policysearch import analysis, dedup, fanout, integrity, metadata, readers
 from policysearch.article import Article
 from policysearch.ingest import ingest_file
 from policysearch.settings import Settings
@@ -325,6 +325,7 @@ def generation_files(gen: Path) -> list[str]:
     ix = whoosh_index.open_dir(str(gen))
     toc = TOC.read(ix.storage, ix.indexname)
     names = [TOC._filename(ix.indexname, toc.generation), MANIFEST, STAMP]
+    names += [name for name in dedup.FILES if (gen / name).exists()]
     for segment in toc.segments:
         names += segment.list_files(ix.storage)
     return names
@@ -810,11 +811,13 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress) -> dict:
                 integrity.link_or_copy(current / name, gen / name)
             old = read_json(gen / MANIFEST, {}).get("files", {})
         summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress)
-        if not fresh and not _changed(summary):  # nothing to publish: keep the live one
+        if not fresh and not _changed(summary) and (current / dedup.GROUPS).exists():
+            # nothing to publish: keep the live one
             shutil.rmtree(gen, ignore_errors=True)
             gen = current
         else:
             _write_json(gen / MANIFEST, {"files": manifest})
+            dedup.group(gen)  # republished copies, over the whole index
             _publish(index_dir, gen, corpus_dir)
     except BaseException:
         # An interrupted or failed update keeps the batches it committed, when they are

@@ -12,9 +12,9 @@ Each word becomes
     (all its jieba words in the word fields)  OR  (its bigram phrase in the bigram fields)
 
 so a document that contains the text literally is always found, however jieba segments
-either side, while documents that contain it as words score higher; a "quoted phrase" is the
-bigram phrase alone (only literal text), with the words as an optional ranking boost. Title
-fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F.
+either side; a "quoted phrase" is the bigram phrase alone (only literal text). The planner
+decides only which documents match; ranking.py orders them, and dedup.py shows each
+republished story once.
 
 Before planning, words that are one form of a synonym group get the other forms ORed in
 (synonyms.py; `synonyms=False` turns it off, the result lists them either way), and
@@ -48,13 +48,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import query as Q
 from whoosh.query import TermNotFound
-from whoosh.collectors import FilterCollector, TopCollector
-from whoosh.searching import TimeLimit
 
-from policysearch import analysis, integrity, metadata, render, synonyms, toc
-from policysearch.index import (CURRENT, STAMP, TITLE_BOOST, read_json, current_generation,
+from policysearch import (analysis, dedup, integrity, metadata, ranking, render,
+                          synonyms, toc)
+from policysearch.index import (CURRENT, STAMP, read_json, current_generation,
                                 date_key)
 
 MAX_QUERY_CHARS = 300
@@ -66,8 +64,6 @@ PREFIX_EXPANSION = 48        # bigrams tried for one-character words, per query
 MAX_WORDS_SHORTCUT = 12      # a longer text is matched literally only (bounded work)
 MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase check
 VERIFY_LIMIT = 20000         # see _Planner._verify
-RANK_TERMS = 8               # terms scored for ranking (the rarest)
-RANK_SECONDS = 0.3           # time allowed to rank; documents not scored by then go by date
 FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
 FILTER_FACETS = ("province", "industry", "doc_type", "issuer", "topic", "written_year")  # repeatable
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
@@ -387,8 +383,7 @@ def highlight_terms(tree) -> list[str]:
 
 class _Planner:
     """Evaluates the syntax tree to the exact result set, as a bitmask over docnums, with set
-    algebra on cached per-term bitmasks (AND is &, OR is |, NOT is live & ~x), and collects a
-    Whoosh query over word terms that is used only to rank that set.
+    algebra on cached per-term bitmasks (AND is &, OR is |, NOT is live & ~x).
 
     For a word, the documents having all its jieba words are taken as they are; the literal
     route (its bigram phrase) only has to be checked, with positions, on the documents that
@@ -399,7 +394,6 @@ class _Planner:
         self.h = handle
         self.searcher = handle.searcher
         self.reader = handle.searcher.reader()
-        self.rank: list = []
         self.expansions_left = PREFIX_EXPANSION
         self.notes: list[str] = []     # said to the user (a field no article has)
 
@@ -430,11 +424,6 @@ class _Planner:
             return None
         parts = TEXT_FIELDS[fname]
         words = analysis.words(norm)
-        if not negated:
-            self.rank += [Q.Term(f"{p}_w", w) for p in parts for w in words[:MAX_TERMS]]
-            if "title" in parts:
-                self.rank += [Q.Term("title_b", g) for run in runs if len(run) > 1
-                              for g in analysis.run_bigrams(run)[:MAX_TERMS]]
         by_words = 0
         if len(words) > MAX_WORDS_SHORTCUT:
             pass  # a pasted sentence: the literal route alone, with bounded work
@@ -539,16 +528,6 @@ class _Planner:
         except Exception:  # a field missing from an empty index
             return []
         return out
-
-    def ranking_query(self):
-        """The rarest RANK_TERMS terms (by document frequency) ORed: common terms cost the
-        most to score and weigh least in BM25."""
-        unique = list({(t.fieldname, t.text): t for t in self.rank}.values())
-        if len(unique) > RANK_TERMS:
-            unique.sort(key=lambda t: self.reader.doc_frequency(t.fieldname, t.text))
-            unique = [t for t in unique if self.reader.doc_frequency(t.fieldname, t.text)]
-            unique = unique[:RANK_TERMS]
-        return Q.Or(unique) if unique else None
 
 
 def _consecutive(values) -> bool:
@@ -767,13 +746,20 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> tuple[dic
     return out, undated
 
 
-def _hit(handle: _Handle, docnum: int, score: float | None, terms) -> dict:
-    article = dict(handle.searcher.stored_fields(docnum)["article"])
+def _hit(handle: _Handle, docnum: int, score: float | None, terms, copies=()) -> dict:
+    article = dict(ranking.stats(handle).article(docnum))
     body = article.pop("body", "")
     article["score"] = round(score, 4) if score is not None else None
+    article["copies"] = [_brief(handle, d) for d in copies]
     article["snippet"] = render.snippet(body, terms)
     article["title_html"] = render.highlight(article.get("title"), terms)
     return article
+
+
+def _brief(handle: _Handle, docnum: int) -> dict:
+    """Where else a story appeared: id, title, date, source, url."""
+    article = ranking.stats(handle).article(docnum)
+    return {k: article.get(k) for k in ("id", "title", "date", "source", "url")}
 
 
 def search(index_dir, request: SearchRequest) -> dict:
@@ -785,8 +771,6 @@ def search(index_dir, request: SearchRequest) -> dict:
             return _search(handle, request, started)
         except SearchError:
             raise
-        except TimeLimit:
-            raise ParamError("q", "查询耗时过长，请写得更具体些") from None
         except Exception as exc:  # never a stack trace for a query
             _raise_if_damaged(handle, index_dir)
             raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
@@ -817,7 +801,8 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
         matched = 0   # only operators or symbols: nothing to look for
         planner.notes.append("查询中只有运算符或符号（如 OR、AND、NOT、标点），"
                              "没有要找的词，因此不匹配任何文章")
-    matched = handle.live if matched is None else matched
+    number = ranking.canonical_number(request.q)
+    matched = handle.live if matched is None else matched | _numbered(handle, request.q, number)
     filters = _filter_masks(handle, request)
     selected = matched
     for mask in filters.values():
@@ -825,13 +810,14 @@ def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
     total = selected.bit_count()
     first = (request.page - 1) * request.per_page
     wanted = first + request.per_page
-    rank = planner.ranking_query() if request.sort == "relevance" else None
-    page = _top(handle, selected, rank, wanted)[first:wanted] if first < total else []
+    page = _stories(handle, planner, tree, number, selected, total, request.sort,
+                    wanted)[first:wanted] if first < total else []
     terms = highlight_terms(tree)
-    hits = [_hit(handle, d, score, terms) for d, score in page]
+    hits = [_hit(handle, d, score, terms, copies) for d, score, copies in page]
     facets, undated = _facets(handle, matched, filters)
-    return {"query": request.q, "total": total, "page": request.page,
-            "per_page": request.per_page,
+    return {"query": request.q, "total": total,
+            "stories": dedup.copies(handle).stories(ranking.bool_array(selected, handle.nbits)),
+            "page": request.page, "per_page": request.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
             "hits": hits, "facets": facets, "no_date": undated,
             "scope": request.scope, "synonyms": request.synonyms, "expanded": expanded,
@@ -849,42 +835,40 @@ def _in_title(node):
     return (node[0], [_in_title(c) for c in node[1]])
 
 
-class _RankCollector(FilterCollector):
-    """Top-N by score among the `allow`ed docnums, stopping at `deadline` (Whoosh's own
-    TimeLimitCollector bypasses a FilterCollector's filtering, and needs signals or threads)."""
-
-    def __init__(self, allow: set, deadline: float, limit: int):
-        super().__init__(TopCollector(limit=limit), allow=allow)
-        self.deadline = deadline
-
-    def collect_matches(self):
-        child, allow, clock, deadline = self.child, self._allow, time.perf_counter, self.deadline
-        for n, sub_docnum in enumerate(child.matches()):
-            if self.offset + sub_docnum in allow:
-                child.collect(sub_docnum)
-            if n & 255 == 255 and clock() > deadline:
-                raise TimeLimit
+def _numbered(handle: _Handle, q: str, number: str | None) -> int:
+    """A query that is only a document number (unquoted) also finds the document bearing it
+    in its metadata only."""
+    if not number or not ranking.is_number(q):
+        return 0
+    numbered = dedup.copies(handle).with_number(number)
+    return _mask(numbered, handle.nbits) & handle.live if numbered else 0
 
 
-def _top(handle: _Handle, selected: int, rank, wanted: int) -> list[tuple[int, float | None]]:
-    """The first `wanted` documents of `selected`: by BM25F score of the ranking query, then
-    (documents it does not score, and every document when sorting by date) newest first."""
-    ids = _ids(selected)
-    scored: list[tuple[int, float | None]] = []
-    if rank is not None:
-        collector = _RankCollector(set(ids), time.perf_counter() + RANK_SECONDS, wanted)
-        try:
-            handle.searcher.search_with_collector(rank, collector)
-        except TimeLimit:
-            pass  # rank what was scored in time; the rest follows by date
-        scored = [(hit.docnum, hit.score) for hit in collector.results()]
-    if len(scored) < wanted:
-        keys = handle.datekeys
-        seen = {d for d, _ in scored}
-        rest = heapq.nlargest(wanted - len(scored), (d for d in ids if d not in seen),
-                              key=lambda d: (keys[d], -d))
-        scored += [(d, 0.0 if rank is not None else None) for d in rest]
-    return scored
+def _stories(handle, planner, tree, number, selected: int, total: int, sort: str,
+             wanted: int):
+    """The first `wanted` hits, one per story: republished copies (dedup.py) collapse into
+    the hit of their earliest member, which lists the others."""
+    groups = dedup.copies(handle)
+    limit = 3 * wanted + 30
+    while True:
+        ranked = _top(handle, planner, tree, number, selected, sort, wanted, limit)
+        shown = groups.collapse(handle, ranked, selected)
+        if len(shown) >= wanted or len(ranked) >= total:
+            return shown
+        limit = total
+
+
+def _top(handle: _Handle, planner: _Planner, tree, number: str | None, selected: int,
+         sort: str, wanted: int, limit: int) -> list[tuple[int, float | None]]:
+    """The first `limit` documents of `selected`: by relevance (ranking.py; the first
+    `wanted` are scored on their text too; `number` is a typed document number), or newest
+    first."""
+    if sort == "relevance":
+        plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS, number)
+        return ranking.rank(handle, planner, plan, selected, wanted, limit)
+    keys = handle.datekeys
+    return [(d, None) for d in heapq.nlargest(limit, _ids(selected),
+                                               key=lambda d: (keys[d], -d))]
 
 
 def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
@@ -941,6 +925,7 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
         if docnum is None:
             return None
         article = dict(handle.searcher.stored_fields(docnum)["article"])
+        article["copies"] = [_brief(handle, d) for d in dedup.copies(handle).others(docnum)]
     terms = []
     if q:
         try:
@@ -956,7 +941,9 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
 
 
 def related(index_dir, id: str, limit: int = 5) -> list[dict]:
-    """Articles sharing the most title words with article `id` (without bodies)."""
+    """Articles on the subject of article `id` (without bodies): its title's distinctive
+    words (ranking.subject_words) as an OR query, ranked like a search, one per story, each
+    sharing a subject word in its title or most of them in its text."""
     handle = _handle(index_dir)
     with handle.lock:
         searcher = handle.searcher
@@ -964,20 +951,24 @@ def related(index_dir, id: str, limit: int = 5) -> list[dict]:
         if docnum is None:
             return []
         article = searcher.stored_fields(docnum)["article"]
-        title = analysis.normalise(article.get("title") or "")
-        words = sorted({w for w in analysis.words(title) if len(w) > 1})[:MAX_TERMS]
-        grams = sorted({g for g in analysis.bigrams(title) if len(g) > 1})[:MAX_TERMS]
-        if not words and not grams:
+        planner = _Planner(handle)
+        words = ranking.subject_words(planner, article)
+        if not words:
             return []
-        # bigrams as well as words: related texts often segment differently
-        query = Q.Or([Q.Term(f, w) for w in words for f in ("title_w", "body_w")]
-                     + [Q.Term(f, g) for g in grams for f in ("title_b", "body_b")])
-        results = searcher.search(query, limit=limit + 1)
+        tree = ("or", [("word", w, None) for w in words])
+        selected = planner.docset(tree) or 0
+        groups = dedup.copies(handle)
+        for d in [docnum, *groups.others(docnum)]:
+            selected &= ~(1 << d)
+        plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS)
+        ranked = ranking.rank(handle, planner, plan, selected, limit * 2, limit * 8)
         out = []
-        for hit in results:
-            if hit.docnum != docnum and len(out) < limit:
-                doc = dict(searcher.stored_fields(hit.docnum)["article"])
+        for d, score, _ in groups.collapse(handle, ranked, selected):
+            doc = dict(searcher.stored_fields(d)["article"])
+            if ranking.shares_subject(doc, words):
                 doc.pop("body", None)
-                doc["score"] = round(hit.score, 4)
+                doc["score"] = round(score, 4)
                 out.append(doc)
+                if len(out) == limit:
+                    break
         return out

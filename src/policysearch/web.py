@@ -304,7 +304,8 @@ def _tile_layout() -> list[tuple[str, int, int]]:
 
 
 def pagination(result: dict, p: dict[str, Any], endpoint: str = "ui.search_page") -> dict:
-    pages = max(1, math.ceil(result["total"] / result["per_page"]))
+    # republished copies are shown as one hit, so there are as many hits as stories
+    pages = max(1, math.ceil(result.get("stories", result["total"]) / result["per_page"]))
     pages = min(pages, getattr(backend, "MAX_PAGE", pages))   # no links the backend refuses
     page = result["page"]
     window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
@@ -323,6 +324,8 @@ def hit_view(hit: dict, p: dict[str, Any]) -> dict:
     return {**hit,
             "href": url_for("ui.article_page", id=hit["id"], q=p["q"] or None),
             "title_html": _trusted(hit.get("title_html")) or escape(hit["title"]),
+            "copies": [{**c, "href": url_for("ui.article_page", id=c["id"], q=p["q"] or None)}
+                       for c in hit.get("copies") or []],
             "snippet": _trusted(hit.get("snippet")),
             "province_badges": _badges("province", hit.get("provinces") or [], p),
             "industry_badges": _badges("industry", hit.get("industries") or [], p),
@@ -525,6 +528,8 @@ def article_page(id: str):
                            mark_count=(article.get("body_html") or "").count("<mark>"),
                            meta=_article_meta(article), original_url=_web_url(article.get("url")),
                            related=[{**r, "href": url_for("ui.article_page", id=r["id"])} for r in related],
+                           copies=[{**c, "href": url_for("ui.article_page", id=c["id"])}
+                                   for c in article.get("copies") or []],
                            back_url=search_url(_blank_params(q)) if q else None,
                            json_url=url_for("ui.article_json", id=id, q=q))
 
