@@ -58,10 +58,38 @@ def _has_chinese_font() -> bool:
 
 
 def run(args: list[str]) -> int:
+    port = _port(args)
+    if not _port_free(port):
+        print(f"error: port {port} on 127.0.0.1 is in use (another server may be running); "
+              f"choose another: python3 tasks.py run --port {port + 1}", file=sys.stderr)
+        return 1
     ensure_venv()
     cli = BIN / "policysearch"
     sh(cli, "index", "corpus")
     return sh(cli, "serve", *args, check=False)
+
+
+def _port(args: list[str]) -> int:
+    """The --port given to `run` (passed on to `policysearch serve`), else the default."""
+    for i, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--port=") else (
+            args[i + 1] if arg == "--port" and i + 1 < len(args) else None)
+        if value and value.isdigit():
+            return int(value)
+    return int(os.environ.get("POLICYSEARCH_PORT") or 5000)
+
+
+def _port_free(port: int) -> bool:
+    """Checked before indexing, so a busy port is said at once and not after the run."""
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as the server does
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def test(args: list[str]) -> int:

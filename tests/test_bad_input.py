@@ -59,20 +59,30 @@ def test_truncated_utf8_keeps_the_text_and_says_so(tmp_path):
 
 
 def test_multi_megabyte_single_line_text(tmp_path):
+    """3.5 million characters on one line: read whole, in parts of at most
+    MAX_ARTICLE_CHARS cut after a comma (the line has no other break), and the run is told."""
+    from policysearch.readers.parts import MAX_ARTICLE_CHARS, note
+
+    text = "超长单行开始，" + "中文内容，" * 700_000 + "结束。"
     path = tmp_path / "oneline.txt"
-    path.write_text("超长单行开始，" + "中文内容，" * 700_000 + "结束。", encoding="utf-8")
-    articles, _ = read(path)
-    assert len(articles) == 1
-    assert articles[0].body.endswith("结束。") and len(articles[0].body) > 3_000_000
+    path.write_text(text, encoding="utf-8")
+    articles, problems = read(path)
+    count = -(-len(text) // MAX_ARTICLE_CHARS)
+    assert len(articles) in (count, count + 1) and problems == [note(len(articles))]
+    assert all(len(a.body) <= MAX_ARTICLE_CHARS for a in articles)
+    assert "".join(a.body for a in articles) == text
+    assert all(a.body.endswith(("，", "。")) for a in articles)
+    assert articles[1].title == articles[0].title + "（第2部分）"
 
 
 def test_multi_megabyte_single_line_html_is_not_truncated(tmp_path):
     path = tmp_path / "oneline.html"
     path.write_text("<html><head><title>大页面</title></head><body><p>开始"
                     + "中文内容，" * 700_000 + "结束。</p></body></html>", encoding="utf-8")
-    articles, _ = read(path)
-    assert articles[0].title == "大页面"
-    assert articles[0].body.endswith("结束。") and len(articles[0].body) > 3_000_000
+    articles, problems = read(path)
+    assert [a.title for a in articles] == ["大页面"] + [f"大页面（第{k}部分）" for k in range(2, len(articles) + 1)]
+    assert articles[-1].body.endswith("结束。") and sum(len(a.body) for a in articles) > 3_500_000
+    assert len(problems) == 1 and f"read as {len(articles)} parts" in problems[0]
 
 
 def test_jsonl_with_broken_lines_keeps_the_good_ones(tmp_path):

@@ -109,3 +109,56 @@ def test_lead_without_a_match_is_cut_at_a_clause_mark():
     snippet = render.snippet(LONG, ["无关"])
     assert snippet.endswith("…")
     assert LONG[len(snippet) - 1] in "，、；："
+
+
+# -- hostile sizes: correct, and bounded (the < 5 s bounds only guard against a hang; the
+# timings are measured by bench/bench_hostile.py) --------------------------------------------
+
+import time  # noqa: E402
+
+
+def _timed(fn, *args):
+    started = time.perf_counter()
+    out = fn(*args)
+    assert time.perf_counter() - started < 5, "hang guard"
+    return out
+
+
+def test_snippet_of_a_20_mb_one_line_document():
+    text = "各区县加快建设智慧园区，带动先进制造业集群成长。" * 850_000
+    assert len(text) > 20_000_000 and "\n" not in text
+    snippet = _timed(render.snippet, text, ["先进制造业"])
+    assert snippet == "各区县加快建设智慧园区，带动<mark>先进制造业</mark>集群成长。" * 3   # adjacent: no …
+
+
+def test_snippet_of_200000_short_lines_finds_the_match_at_the_end():
+    text = "\n".join(f"第{i}条记录" for i in range(200_000)) + "\n末尾写到低空经济。"
+    snippet = _timed(render.snippet, text, ["低空经济"])
+    assert snippet == "末尾写到<mark>低空经济</mark>。"
+
+
+def test_snippet_and_highlight_with_100000_matches():
+    text = "数字乡村、" * 100_000 + "。"
+    snippet = _timed(render.snippet, text, ["数字乡村"])
+    assert snippet.startswith("<mark>数字乡村</mark>、") and snippet.endswith("…")
+    html = _timed(render.highlight, text, ["数字乡村"])
+    assert html.count("<mark>数字乡村</mark>") == 100_000
+
+
+def test_a_sentence_of_megabytes_is_windowed_around_its_match():
+    text = "甲" * 3_000_000 + "海上风电" + "乙" * 500
+    snippet = _timed(render.snippet, text, ["海上风电"])
+    assert snippet.startswith("…") and "<mark>海上风电</mark>" in snippet
+    assert len(snippet) < 2 * render.FRAGMENT_CHARS
+
+
+def test_matches_across_chunk_boundaries_are_found_once_and_whole():
+    text = "某" * (render.CHUNK - 2) + "新能源汽车" + "某" * 10 + "新能源汽车"
+    assert render.matches(text, ["新能源汽车", "新能源"]) == [
+        (render.CHUNK - 2, render.CHUNK + 3), (render.CHUNK + 13, render.CHUNK + 18)]
+
+
+def test_expanding_characters_far_apart_keep_offsets():
+    text = "㈱" + "经" * 50 + "㈲经济" + "济" * 10
+    spans = render.matches(text, ["经济"])
+    assert [text[s:e] for s, e in spans] == ["经济"]

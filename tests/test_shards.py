@@ -17,6 +17,8 @@ REQUESTS = [
     dict(q="", sort="date", per_page=100), dict(q="", page=4, per_page=25),
     dict(q="建设", province=["北京"], date_from="2015"), dict(q="国务院", industry=["金融"]),
     dict(q="农业 农村", date_from="2020-01", date_to="2026-12"),
+    # the ranking's document-number, literal and adjacency credit, on a later page
+    dict(q="国发[2019]5号"), dict(q="高质量 发展", page=2, per_page=20),
 ]
 
 

@@ -404,7 +404,7 @@ def test_csv_export_has_header_rows_and_states_its_cap(indexed_corpus):
     assert rows[0][:3] == ["id", "title", "date"]
     assert rows[0][-2:] == ["snippet", "article_url"]
     assert len(rows) == 1 + 3
-    assert "<mark>" not in text and all(row[-1].startswith("http://localhost/article/") for row in rows[1:])
+    assert "<mark>" not in text and all(row[-1].startswith(f"{settings.public_url}/article/") for row in rows[1:])
     assert r.headers["X-Result-Cap"] == "3" and int(r.headers["X-Total-Count"]) > 3
 
 
@@ -419,7 +419,7 @@ def test_opensearch_description(client):
     doc = etree.fromstring(r.data)
     ns = "{http://a9.com/-/spec/opensearch/1.1/}"
     templates = [u.get("template") for u in doc.findall(f"{ns}Url")]
-    assert any(t.startswith("http://localhost/search?q={searchTerms}") for t in templates)
+    assert any(t.startswith("http://127.0.0.1:5000/search?q={searchTerms}") for t in templates)
 
 
 # --- the view-model on its own ---------------------------------------------------------------

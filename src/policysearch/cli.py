@@ -15,6 +15,16 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _json(data) -> str:
+    """JSON that is valid UTF-8 whatever it holds (a stray lone surrogate is \\u-escaped)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, indent=2)
+
+
 def _settings(**overrides) -> Settings:
     return Settings.load(**overrides)
 
@@ -70,7 +80,7 @@ def index_cmd(corpus_dir: Path, index_dir: Path | None, rebuild: bool, as_json: 
     except OSError as exc:  # disk full, no permission: the run itself could not complete
         _fail(f"cannot write the index at {settings.index_dir}: {exc.strerror or exc}")
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        click.echo(_json(summary))
     else:
         click.echo(_summary_text(summary))
 
@@ -119,7 +129,7 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     out = []
     for path in paths:
         if not path.exists():
-            click.echo(f"{path}: no such file or directory", err=True)
+            click.echo(f"{readers.safe_name(str(path))}: no such file or directory", err=True)
             continue
         root = path if path.is_dir() else path.parent
         files = readers.scan(root).files if path.is_dir() else [path]
@@ -127,13 +137,13 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
             try:
                 articles, problems = ingest_file(file, root)
             except readers.ReadError as exc:
-                click.echo(f"{file}: {exc}", err=True)
+                click.echo(f"{readers.safe_name(str(file))}: {exc}", err=True)
                 continue
             for problem in problems:
-                click.echo(f"{file}: {problem}", err=True)
+                click.echo(f"{readers.safe_name(str(file))}: {problem}", err=True)
             out.extend(articles)
     if as_json:
-        click.echo(json.dumps([a.to_dict() for a in out], ensure_ascii=False, indent=2))
+        click.echo(_json([a.to_dict() for a in out]))
         return
     for a in out:
         click.echo(f"== {a.title}  [{a.file}]")
@@ -143,7 +153,9 @@ def inspect_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
         click.echo(f"   body: {a.body[:200]}{'…' if len(a.body) > 200 else ''}")
 
 
-@main.command("search")
+# A query may start with a dash (-经济: everything without 经济): an unknown "option" is
+# taken as the query, and `--` ends the options as usual.
+@main.command("search", context_settings={"ignore_unknown_options": True})
 @click.argument("query")
 @index_option
 @click.option("--province", multiple=True, help="filter by province (repeatable, ORed)")
@@ -172,14 +184,19 @@ def search_cmd(query, index_dir, province, industry, date_from, date_to, sort, p
     except search.SearchError as exc:
         _fail(str(exc))
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        click.echo(_json(result))
         return
+    for message in result.get("messages", []):   # e.g. a query of symbols alone
+        click.echo(message, err=True)
     click.echo(f"{result['total']} results ({result['took_ms']:.1f} ms), page {result['page']}")
     for n, hit in enumerate(result["hits"], start=(result["page"] - 1) * result["per_page"] + 1):
         meta = " · ".join(x for x in [hit.get("date"), hit.get("source"),
                                        " ".join(hit.get("provinces") or [])] if x)
         click.echo(f"{n:3}. {hit['title']}  [{meta}]")
         click.echo(f"     {_plain(hit['snippet'])}")
+        if hit.get("copies"):
+            click.echo(f"     另有 {len(hit['copies'])} 处刊发: "
+                       + ", ".join(c.get("date") or c["id"] for c in hit["copies"]))
 
 
 def _plain(snippet: str) -> str:
@@ -238,21 +255,28 @@ def _check_text(report: dict, whole: bool) -> str:
 @index_option
 @click.option("--host", default=None, help=Settings.help("host"))
 @click.option("--port", type=int, default=None, help=Settings.help("port"))
+@click.option("--base-url", default=None, help=Settings.help("base_url"))
 @click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
               help="search the sharded index through one actor per shard on this Dask "
                    "scheduler's workers (e.g. tcp://host:8786)")
-def serve_cmd(index_dir, host, port, cluster_address) -> None:
+def serve_cmd(index_dir, host, port, base_url, cluster_address) -> None:
     """Serve the web UI and JSON API (waitress, 127.0.0.1:5000 by default).
 
     Example: policysearch serve --port 8080
     """
-    from waitress import serve
+    from waitress import create_server
 
     from policysearch import shards, suggest
     from policysearch.web import create_app
 
-    settings = _settings(index_dir=index_dir, host=host, port=port)
+    settings = _settings(index_dir=index_dir, host=host, port=port, base_url=base_url)
     app = create_app({"SETTINGS": settings})
+    try:   # bind first: a busy port is one line, before any warming up
+        server = create_server(app, host=settings.host, port=settings.port, threads=8)
+    except OSError as exc:
+        _fail(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}"
+              f" (another server may be running there; choose another with --port, "
+              f"e.g. --port {settings.port + 1})")
     if cluster_address:
         from policysearch import analysis, cluster
         analysis.configure(settings.cache_dir)
@@ -267,4 +291,4 @@ def serve_cmd(index_dir, host, port, cluster_address) -> None:
     if not shards.is_sharded(settings.index_dir):
         suggest.warm(settings.index_dir, settings.cache_dir)  # completion, in the background
     click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
-    serve(app, host=settings.host, port=settings.port, threads=8)
+    server.run()

@@ -12,7 +12,7 @@ on the machine running `index`/`serve`: a network file system, or one machine's 
 loopback). `index --cluster` submits one task per shard (shards.build_shard: read, split,
 tag, analyse and build that shard's files); `serve --cluster` starts one `ShardActor` per
 shard, spread over the workers, each holding the shard open (its searcher, bitmask caches),
-and runs search.py's three steps on them for every query (shards.ShardedSearch).
+and runs search.py's steps on them for every query (shards.ShardedSearch).
 
 A worker that is lost takes its actors with it: the queries that need them fail with
 shards.ShardsUnavailable naming the shards (HTTP 503), never with partial results; the
@@ -94,6 +94,9 @@ class ShardActor:
 
     def collection_stats(self, request):
         return search.collection_stats(self.dir, request)
+
+    def best_score(self, request, stats):
+        return search.best_score(self.dir, request, stats)
 
     def ranked(self, request, stats):
         return search.ranked(self.dir, request, stats)

@@ -54,7 +54,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from policysearch import analysis, integrity, metadata, readers
+from policysearch import analysis, dedup, fanout, integrity, metadata, readers
 from policysearch.article import Article
 from policysearch.ingest import ingest_file
 from policysearch.settings import Settings
@@ -333,6 +333,7 @@ def generation_files(gen: Path) -> list[str]:
     ix = whoosh_index.open_dir(str(gen))
     toc = TOC.read(ix.storage, ix.indexname)
     names = [TOC._filename(ix.indexname, toc.generation), MANIFEST, STAMP]
+    names += [name for name in dedup.FILES if (gen / name).exists()]
     for segment in toc.segments:
         names += segment.list_files(ix.storage)
     return names
@@ -417,16 +418,20 @@ class _SegmentBuilder:
     pickled run files, one Python call per posting when writing), which was most of the
     indexing time. A segment is finished whenever MAX_POSTINGS are held, bounding memory,
     and handed with the names of the files it holds to `on_segment`, which commits it: the
-    run commits in batches, so an interrupted run keeps what it finished."""
+    run commits in batches, so an interrupted run keeps what it finished. A file too long
+    for one segment fills several, handed on together once the file is complete, so its
+    documents are committed (and its old ones deleted) in one commit."""
 
     MAX_POSTINGS = 6_000_000
 
-    def __init__(self, gen: Path, corpus_dir: Path, on_segment):
+    def __init__(self, gen: Path, corpus_dir: Path, on_segment, analysers: int = 1):
+        self.analysers = analysers      # processes analysing a file's articles
         self.ix = whoosh_index.open_dir(str(gen))
         self.schema = self.ix.schema
         self.corpus_dir = corpus_dir
         self.on_segment = on_segment
         self.files: list[str] = []
+        self.waiting: list = []     # segments written while a long file was still being added
         self._start()
 
     def _start(self):
@@ -440,23 +445,39 @@ class _SegmentBuilder:
                   "problems": [], "error": None}
         try:
             articles, problems = ingest_file(Path(path), self.corpus_dir)
-            docs = [document(a) for a in articles]
         except readers.ReadError as exc:
             result["error"] = str(exc)
             return result
         except Exception as exc:  # one bad file must never stop the run
             result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"
             return result
-        for doc in docs:
+        # one article at a time (a long file's tokens are never all held), in several
+        # processes when this is the run's one file
+        docs = fanout.ordered_map(document, articles, self.analysers, _article_length,
+                                  integrity.die_with_parent, (os.getpid(),))
+        while True:
+            try:
+                doc = next(docs, None)
+            except Exception as exc:  # an analysis bug: report the file (a re-run replaces
+                result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"  # its docs)
+                return result
+            if doc is None:
+                break
             self.add_document(doc)
+            if self.held >= self.MAX_POSTINGS:
+                # a long file: finish the segment now (memory stays bounded) and keep it
+                # back, so that all of the file's documents are committed together
+                self._flush(hold=True)
+                self._start()
         self.files.append(rel)
-        result["articles"] = len(docs)
+        result["articles"] = len(articles)
         result["problems"] = list(problems)
         return result
 
     def flush_if_full(self) -> None:
-        """Finish the segment when it holds enough (call after reporting the file)."""
-        if self.held >= self.MAX_POSTINGS:
+        """Finish the segment when it holds enough, or when segments of the file just added
+        wait (call after reporting the file)."""
+        if self.held >= self.MAX_POSTINGS or self.waiting:
             self._flush()
             self._start()
 
@@ -506,14 +527,23 @@ class _SegmentBuilder:
             return length
         return 0
 
-    def _flush(self) -> None:
-        files, self.files = self.files, []
+    def _flush(self, hold: bool = False) -> None:
+        """Write the segment and hand it, with any kept back, and the files they complete
+        to on_segment; with `hold` (a file is still being added) keep it back instead."""
         writer = self.writer
-        if not writer._added:
+        if writer._added:
+            self.waiting.append(self._write_segment())
+        else:
             writer._close_segment()
-            if files:
-                self.on_segment(None, files)
+        if hold:
             return
+        segments, self.waiting = self.waiting, []
+        files, self.files = self.files, []
+        if segments or files:
+            self.on_segment(segments, files)
+
+    def _write_segment(self):
+        writer = self.writer
         writer.perdocwriter.close()
         fw = writer.fieldwriter
         for name in sorted(self.postings):
@@ -531,13 +561,17 @@ class _SegmentBuilder:
         writer._close_segment()
         writer._assemble_segment()
         self.postings, self.lengths = {}, {}
-        self.on_segment(writer.get_segment(), files)
+        return writer.get_segment()
 
     def finish(self) -> None:
         self._flush()
 
     def cancel(self):
         self.writer.cancel()
+
+
+def _article_length(article: Article) -> int:
+    return len(article.body) + len(article.title)
 
 
 def _write_postings(pw, docs, weights, values, lengths) -> None:
@@ -562,7 +596,7 @@ def _write_postings(pw, docs, weights, values, lengths) -> None:
 def _worker_main(gen, corpus_dir, jobs, results, parent):
     integrity.die_with_parent(parent)
     builder = _SegmentBuilder(Path(gen), Path(corpus_dir),
-                              lambda segment, files: results.put(("segment", (segment, files))))
+                              lambda segments, files: results.put(("segment", (segments, files))))
     try:
         while (job := _next_job(jobs, parent)) is not None:
             results.put(("file", builder.add_file(*job)))
@@ -590,14 +624,14 @@ def _next_job(jobs, parent: int):
 
 def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Path,
                     workers: int, progress, on_segment, reported: dict) -> list[dict]:
-    """Ingest `jobs` (rel, path, fingerprint) into new segments, each passed to
-    `on_segment(segment, files)` in this process as soon as it is finished; returns the
+    """Ingest `jobs` (rel, path, fingerprint) into new segments, passed to
+    `on_segment(segments, files)` in this process as soon as they are finished; returns the
     per-file results (also put in `reported` by file as they arrive, before the segment
     holding the file). Uses worker processes when there is more than one file."""
     analysis.tokenizer()  # build once here; forked workers inherit it
     total = len(jobs)
     if workers <= 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        builder = _SegmentBuilder(gen, corpus_dir, on_segment)
+        builder = _SegmentBuilder(gen, corpus_dir, on_segment, analysers=workers if total == 1 else 1)
         out = []
         for job in jobs:
             out.append(builder.add_file(*job))
@@ -788,11 +822,13 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress, select) -
                 integrity.link_or_copy(current / name, gen / name)
             old = read_json(gen / MANIFEST, {}).get("files", {})
         summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress, select)
-        if not fresh and not _changed(summary):  # nothing to publish: keep the live one
+        if not fresh and not _changed(summary) and (current / dedup.GROUPS).exists():
+            # nothing to publish: keep the live one
             shutil.rmtree(gen, ignore_errors=True)
             gen = current
         else:
             _write_json(gen / MANIFEST, {"files": manifest})
+            dedup.group(gen)  # republished copies, over the whole index
             _publish(index_dir, gen, corpus_dir)
     except BaseException:
         # An interrupted or failed update keeps the batches it committed, when they are
@@ -864,7 +900,12 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dic
     errors, jobs, unchanged = [], [], {}
     seen = set()
     for path in scan.files:
-        rel = Path(path).resolve().relative_to(corpus_dir.resolve()).as_posix()
+        try:
+            rel = readers.safe_name(Path(path).resolve().relative_to(corpus_dir.resolve()).as_posix())
+        except (RuntimeError, OSError, ValueError):  # a symlink loop: report it, go on
+            errors.append({"file": readers.display_name(path, corpus_dir),
+                           "reason": "cannot read: a symbolic link loop"})
+            continue
         if select is not None and not select(rel):
             continue
         seen.add(rel)
@@ -885,17 +926,17 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dic
     fingerprints = {job[0]: job[2] for job in jobs}
     reported: dict[str, dict] = {}
 
-    def commit_batch(segment, batch_files):
+    def commit_batch(segments, batch_files):
         # Deleting before adding even "added" files keeps a re-run after a crash between the
         # Whoosh commit and the manifest write from duplicating documents.
-        _commit(gen, [] if fresh else batch_files, [segment] if segment else [])
+        _commit(gen, [] if fresh else batch_files, segments)
         for rel in batch_files:
             manifest[rel] = {"fingerprint": fingerprints[rel],
                              "articles": reported[rel]["articles"]}
         _write_json(gen / MANIFEST, {"files": manifest})
 
     results = _build_segments(jobs, gen, corpus_dir, settings.workers, progress,
-                              lambda segment, files: commit_batch(segment, files),
+                              lambda segments, files: commit_batch(segments, files),
                               reported)
 
     files = {"added": 0, "updated": 0, "deleted": len(deleted), "unchanged": len(unchanged),
@@ -924,5 +965,5 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dic
     if problems:
         summary["problems"] = problems
     if scan.skipped:
-        summary["skipped"] = [str(s) for s in scan.skipped]
+        summary["skipped"] = [readers.safe_name(str(s)) for s in scan.skipped]
     return summary, manifest

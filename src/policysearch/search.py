@@ -12,13 +12,13 @@ Each word becomes
     (all its jieba words in the word fields)  OR  (its bigram phrase in the bigram fields)
 
 so a document that contains the text literally is always found, however jieba segments
-either side, while documents that contain it as words score higher; a "quoted phrase" is the
-bigram phrase alone (only literal text), with the words as an optional ranking boost. Title
-fields carry a higher field boost (index.TITLE_BOOST); ranking is Whoosh's BM25F, with the
-collection statistics (document count, field lengths, document frequencies) passed in, so
-that a shard ranks as the whole index would (shards.py). Results are in a total order: score,
-then date (newest first), then a hash of the article id (index.id_key), so pages are the same
-whatever the docnums, on one index or merged from shards.
+either side; a "quoted phrase" is the bigram phrase alone (only literal text). The planner
+decides only which documents match; ranking.py orders them, and dedup.py shows each
+republished story once. Results are in a total order: score, then date (newest first), then
+a hash of the article id (index.id_key), so pages are the same whatever the docnums, on one
+index or merged from shards; ranking takes the collection statistics (document count, field
+lengths, document frequencies, the best term score) as a parameter, so that a shard ranks as
+the whole index would (shards.py).
 
 Before planning, words that are one form of a synonym group get the other forms ORed in
 (synonyms.py; `synonyms=False` turns it off, the result lists them either way), and
@@ -42,7 +42,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
-import math
 import os
 import re
 import threading
@@ -53,14 +52,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh import query as Q
-from whoosh import scoring
 from whoosh.query import TermNotFound
-from whoosh.collectors import FilterCollector, ScoredCollector, TopCollector
-from whoosh.searching import Searcher, TimeLimit
 
-from policysearch import analysis, integrity, metadata, render, synonyms, toc
-from policysearch.index import (CURRENT, STAMP, TITLE_BOOST, read_json, current_generation,
+from policysearch import (analysis, dedup, integrity, metadata, ranking, render,
+                          synonyms, toc)
+from policysearch.index import (CURRENT, STAMP, read_json, current_generation,
                                 date_key)
 
 MAX_QUERY_CHARS = 300
@@ -74,11 +70,7 @@ PREFIX_EXPANSION = 48        # bigrams tried for one-character words, per query
 MAX_WORDS_SHORTCUT = 12      # a longer text is matched literally only (bounded work)
 MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase check
 VERIFY_LIMIT = 20000         # see _Planner._verify
-RANK_TERMS = 8               # terms scored for ranking (the rarest)
-RANK_SECONDS = 0.3           # time allowed to rank; documents not scored by then go by date
-SCORE_DIGITS = 9             # scores are compared rounded: summing the same terms in another
-                             # order (one index vs shards) may differ in the last bit
-PLAN_CACHE = 32              # query plans kept per open index (a sharded query asks twice)
+PLAN_CACHE = 32              # query plans kept per open index (a sharded query asks in each step)
 FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
 FILTER_FACETS = ("province", "industry", "doc_type", "issuer", "topic", "written_year")  # repeatable
 TEXT_FIELDS = {"title": ("title",), "body": ("body",), None: ("title", "body")}
@@ -398,8 +390,7 @@ def highlight_terms(tree) -> list[str]:
 
 class _Planner:
     """Evaluates the syntax tree to the exact result set, as a bitmask over docnums, with set
-    algebra on cached per-term bitmasks (AND is &, OR is |, NOT is live & ~x), and collects a
-    Whoosh query over word terms that is used only to rank that set.
+    algebra on cached per-term bitmasks (AND is &, OR is |, NOT is live & ~x).
 
     For a word, the documents having all its jieba words are taken as they are; the literal
     route (its bigram phrase) only has to be checked, with positions, on the documents that
@@ -410,7 +401,6 @@ class _Planner:
         self.h = handle
         self.searcher = handle.searcher
         self.reader = handle.searcher.reader()
-        self.rank: list = []
         self.expansions_left = PREFIX_EXPANSION
         self.notes: list[str] = []     # said to the user (a field no article has)
 
@@ -441,11 +431,6 @@ class _Planner:
             return None
         parts = TEXT_FIELDS[fname]
         words = analysis.words(norm)
-        if not negated:
-            self.rank += [Q.Term(f"{p}_w", w) for p in parts for w in words[:MAX_TERMS]]
-            if "title" in parts:
-                self.rank += [Q.Term("title_b", g) for run in runs if len(run) > 1
-                              for g in analysis.run_bigrams(run)[:MAX_TERMS]]
         by_words = 0
         if len(words) > MAX_WORDS_SHORTCUT:
             pass  # a pasted sentence: the literal route alone, with bounded work
@@ -551,18 +536,6 @@ class _Planner:
             return []
         return out
 
-    def rank_terms(self) -> list[tuple[str, str]]:
-        """(field, text) of every term the ranking query may score, in a stable order."""
-        return list(dict.fromkeys((t.fieldname, t.text) for t in self.rank))
-
-
-def ranking_query(terms: list[tuple[str, str]], df: dict):
-    """The rarest RANK_TERMS `terms` (by the collection's document frequency `df`) ORed:
-    common terms cost the most to score and weigh least in BM25."""
-    if len(terms) > RANK_TERMS:
-        terms = sorted((t for t in terms if df.get(t)), key=lambda t: df[t])[:RANK_TERMS]
-    return Q.Or([Q.Term(f, text) for f, text in terms]) if terms else None
-
 
 def _consecutive(values) -> bool:
     """Whether positions (index.CompactPositions values, one per gram) line up as p, p+1, …"""
@@ -649,7 +622,6 @@ class _Handle:
         # ties in score and date go by this key of the article id (docnum for old indexes)
         self.idkeys = array("Q", reader.column_reader("idkey")) if reader.has_column("idkey") \
             else array("Q", range(self.nbits))
-        self.scorable = [name for name, f in self.ix.schema.items() if f.scorable]
         self.plans: OrderedDict = OrderedDict()
         self.cache_size = max(64, min(TERM_MASK_CACHE,
                                       TERM_MASK_CACHE_MB * 8 * 2**20 // max(self.nbits, 1)))
@@ -793,13 +765,20 @@ def _facets(handle: _Handle, matched: int, filters: dict[str, int]) -> tuple[dic
     return out, undated
 
 
-def _hit(handle: _Handle, docnum: int, score: float | None, terms) -> dict:
-    article = dict(handle.searcher.stored_fields(docnum)["article"])
+def _hit(handle: _Handle, docnum: int, score: float | None, terms, copies=()) -> dict:
+    article = dict(ranking.stats(handle).article(docnum))
     body = article.pop("body", "")
     article["score"] = round(score, 4) if score is not None else None
+    article["copies"] = [_brief(handle, d) for d in copies]
     article["snippet"] = render.snippet(body, terms)
     article["title_html"] = render.highlight(article.get("title"), terms)
     return article
+
+
+def _brief(handle: _Handle, docnum: int) -> dict:
+    """Where else a story appeared: id, title, date, source, url."""
+    article = ranking.stats(handle).article(docnum)
+    return {k: article.get(k) for k in ("id", "title", "date", "source", "url")}
 
 
 def search(index_dir, request: SearchRequest) -> dict:
@@ -807,49 +786,49 @@ def search(index_dir, request: SearchRequest) -> dict:
     started = time.perf_counter()
     handle = _handle(index_dir)
     with handle.lock, _errors(handle, index_dir):
-        part = _select(handle, request, _stats(handle, request))
-        first = (request.page - 1) * request.per_page
-        page = [(entry[3], entry[4]) for entry in part["ranked"][first:]]
-        hits = [_hit(handle, d, score, part["terms"]) for d, score in page]
-    return {"query": request.q, "total": part["total"], "page": request.page,
-            "per_page": request.per_page,
-            "took_ms": round((time.perf_counter() - started) * 1000, 1),
-            "hits": hits, "facets": part["facets"], "no_date": part["no_date"],
-            "scope": request.scope, "synonyms": request.synonyms, "expanded": part["expanded"],
-            "messages": part["messages"]}
+        return _search(handle, request, started)
 
 
-# The same search in three steps, for an index split into shards (shards.py): collection
-# statistics from every shard, summed; each shard's result set, facet counts and best
-# `page * per_page` documents ranked with the summed statistics; the hits of the merged page.
+# The same search in steps, for an index split into shards (shards.py): collection
+# statistics from every shard, summed (ranking.add_collections), then every shard's best term
+# score with them; each shard's result set, facet counts and best `page * per_page` documents
+# ranked with them; the hits of the merged page. Republished copies are not collapsed.
 
 def collection_stats(index_dir, request: SearchRequest) -> dict:
-    """Step 1: this index's part of the statistics BM25F needs for `request`."""
+    """Step 1: this index's part of the statistics ranking needs for `request`."""
     handle = _handle(index_dir)
     with handle.lock, _errors(handle, index_dir):
-        return _stats(handle, request)
+        plan, selected = _ranking_plan(handle, request)
+        return ranking.collection_stats(handle, _plan(handle, request)[1], plan, selected)
 
 
-def add_stats(parts: list[dict]) -> dict:
-    """The statistics of the whole collection from those of its shards."""
-    out = {"docs": 0, "lengths": {}, "df": {}}
-    for part in parts:
-        out["docs"] += part["docs"]
-        for key in ("lengths", "df"):
-            for name, n in part[key].items():
-                out[key][name] = out[key].get(name, 0) + n
-    return out
+def best_score(index_dir, request: SearchRequest, stats: dict) -> float:
+    """Step 1b: this index's best term score with the collection statistics `stats`."""
+    handle = _handle(index_dir)
+    with handle.lock, _errors(handle, index_dir):
+        plan, selected = _ranking_plan(handle, request)
+        return ranking.best_term_score(handle, plan, selected, stats)
 
 
 def ranked(index_dir, request: SearchRequest, stats: dict) -> dict:
-    """Step 2: total, facet counts and the first `page * per_page` documents of this index,
-    ranked with the collection statistics `stats`; each ranked entry is
-    (order key..., docnum, score) and `generation` names the open index for step 3."""
+    """Step 2: total, facet counts and the first `page * per_page` documents of this index
+    (and those it would rescore), ranked with the collection statistics `stats`; each ranked
+    entry is ranking.rank_entries' and `generation` names the open index for step 3."""
     handle = _handle(index_dir)
     with handle.lock, _errors(handle, index_dir):
-        part = _select(handle, request, stats)
-        part["generation"] = (handle.gen.name, handle.toc)
-        return part
+        tree, planner, matched, number, expanded, notes = _plan(handle, request)
+        filters, selected = _selection(handle, request, matched)
+        wanted = request.page * request.per_page
+        if request.sort == "relevance":
+            plan = _rank_plan(tree, number)
+            top = ranking.rank_entries(handle, planner, plan, selected, wanted, wanted, stats)
+        else:
+            top = [(0.0, date, idkey, d, None)
+                   for d, date, idkey in _newest(handle, selected, wanted)]
+        facets, undated = _facets(handle, matched, filters)
+        return {"total": selected.bit_count(), "ranked": top, "facets": facets,
+                "no_date": undated, "expanded": expanded, "messages": notes,
+                "generation": (handle.gen.name, handle.toc)}
 
 
 def hits(index_dir, request: SearchRequest, generation, page: list[tuple[int, float]]) -> list:
@@ -861,11 +840,6 @@ def hits(index_dir, request: SearchRequest, generation, page: list[tuple[int, fl
                                    "please search again")
         terms = highlight_terms(_plan(handle, request)[0])
         return [_hit(handle, d, score, terms) for d, score in page]
-
-
-def order_key(entry) -> tuple:
-    """Sort key of a ranked entry: best score, then newest, then the id key."""
-    return (-entry[0], -entry[1], entry[2])
 
 
 class _errors:
@@ -881,8 +855,6 @@ class _errors:
     def __exit__(self, kind, exc, tb):
         if exc is None or isinstance(exc, SearchError):
             return False
-        if isinstance(exc, TimeLimit):
-            raise ParamError("q", "查询耗时过长，请写得更具体些") from None
         _raise_if_damaged(self.handle, self.index_dir)
         raise SearchError(f"the search failed: {type(exc).__name__}: {exc}") from exc
 
@@ -900,8 +872,8 @@ def _raise_if_damaged(handle: _Handle, index_dir) -> None:
 
 
 def _plan(handle: _Handle, request: SearchRequest) -> tuple:
-    """(syntax tree, matched bitmask, rank terms, synonyms offered, notes) of the query,
-    cached per open index."""
+    """(syntax tree, planner, matched bitmask, typed document number, synonyms offered,
+    notes) of the query, cached per open index (a sharded query asks in every step)."""
     key = (request.q, request.synonyms, request.scope)
     plan = handle.plans.get(key)
     if plan is None:
@@ -917,79 +889,53 @@ def _plan(handle: _Handle, request: SearchRequest) -> tuple:
             matched = 0   # only operators or symbols: nothing to look for
             planner.notes.append("查询中只有运算符或符号（如 OR、AND、NOT、标点），"
                                  "没有要找的词，因此不匹配任何文章")
-        matched = handle.live if matched is None else matched
-        plan = (tree, matched, planner.rank_terms(), expanded, list(dict.fromkeys(planner.notes)))
+        number = ranking.canonical_number(request.q)
+        matched = handle.live if matched is None else matched | _numbered(handle, request.q, number)
+        plan = (tree, planner, matched, number, expanded, list(dict.fromkeys(planner.notes)))
         handle.plans[key] = plan
         if len(handle.plans) > PLAN_CACHE:
             handle.plans.popitem(last=False)
     return plan
 
 
-def _stats(handle: _Handle, request: SearchRequest) -> dict:
-    reader = handle.searcher.reader()
-    terms = _plan(handle, request)[2] if request.sort == "relevance" else []
-    return {"docs": reader.doc_count_all(),
-            "lengths": {name: reader.field_length(name) for name in handle.scorable},
-            "df": {t: reader.doc_frequency(*t) for t in terms}}
-
-
-def _select(handle: _Handle, request: SearchRequest, stats: dict) -> dict:
-    tree, matched, terms, expanded, notes = _plan(handle, request)
+def _selection(handle: _Handle, request: SearchRequest, matched: int) -> tuple[dict, int]:
+    """The filters' bitmasks, and the matched documents that pass them all."""
     filters = _filter_masks(handle, request)
     selected = matched
     for mask in filters.values():
         selected &= mask
+    return filters, selected
+
+
+def _rank_plan(tree, number):
+    return ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS, number)
+
+
+def _ranking_plan(handle: _Handle, request: SearchRequest):
+    """(ranking plan or None when sorting by date, selected bitmask) of the query."""
+    tree, _, matched, number, _, _ = _plan(handle, request)
+    selected = _selection(handle, request, matched)[1]
+    return (_rank_plan(tree, number) if request.sort == "relevance" else None), selected
+
+
+def _search(handle: _Handle, request: SearchRequest, started: float) -> dict:
+    tree, planner, matched, number, expanded, notes = _plan(handle, request)
+    filters, selected = _selection(handle, request, matched)
     total = selected.bit_count()
-    wanted = request.page * request.per_page
-    rank = ranking_query(terms, stats["df"]) if request.sort == "relevance" else None
-    # a shard ranks its best `wanted` even when it has fewer than the page's first: the
-    # merged page may need them
-    top = _top(handle, selected, rank, wanted, stats) if total else []
+    first = (request.page - 1) * request.per_page
+    wanted = first + request.per_page
+    page = _stories(handle, planner, tree, number, selected, total, request.sort,
+                    wanted)[first:wanted] if first < total else []
+    terms = highlight_terms(tree)
+    hits = [_hit(handle, d, score, terms, copies) for d, score, copies in page]
     facets, undated = _facets(handle, matched, filters)
-    return {"total": total, "ranked": top, "facets": facets, "no_date": undated,
-            "expanded": expanded, "messages": notes, "terms": highlight_terms(tree)}
-
-
-class _CollectionBM25F(scoring.BM25F):
-    """Whoosh's BM25F with the collection statistics given, not read from this index: the
-    same scores on a shard as on one index holding every shard's documents."""
-
-    def __init__(self, stats: dict):
-        super().__init__()
-        self.stats = stats
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf)
-        if isinstance(scorer, scoring.BM25FScorer):
-            docs = self.stats["docs"]
-            df = self.stats["df"].get((fieldname, text), 0)
-            scorer.idf = math.log(docs / (df + 1)) + 1
-            scorer.avgfl = self.stats["lengths"].get(fieldname, 0) / (docs or 1) or 1
-            scorer.setup(searcher, fieldname, text)   # its best score, with these statistics
-        return scorer
-
-
-class _ScoresAbove(ScoredCollector):
-    """The score of every matching document scoring at least `floor`, skipping (with
-    Whoosh's block quality) the blocks of postings that cannot reach it."""
-
-    def __init__(self, floor: float = 0.0):
-        super().__init__()
-        self.floor = floor
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        # just below the floor, so that blocks whose best score equals it are read
-        self.minscore = self.floor - 1e-6 if self.floor else 0
-        self.scores: dict[int, float] = {}
-
-    def _use_block_quality(self):
-        return bool(self.floor) and self.matcher.supports_block_quality()
-
-    def _collect(self, global_docnum, score):
-        score = round(score, SCORE_DIGITS)
-        if score >= self.floor:
-            self.scores[global_docnum] = score
+    return {"query": request.q, "total": total,
+            "stories": dedup.copies(handle).stories(ranking.bool_array(selected, handle.nbits)),
+            "page": request.page, "per_page": request.per_page,
+            "took_ms": round((time.perf_counter() - started) * 1000, 1),
+            "hits": hits, "facets": facets, "no_date": undated,
+            "scope": request.scope, "synonyms": request.synonyms, "expanded": expanded,
+            "messages": notes}
 
 
 def _in_title(node):
@@ -1003,64 +949,45 @@ def _in_title(node):
     return (node[0], [_in_title(c) for c in node[1]])
 
 
-class _RankCollector(FilterCollector):
-    """`child` on the `allow`ed docnums, stopping at `deadline` (Whoosh's own
-    TimeLimitCollector bypasses a FilterCollector's filtering, and needs signals or threads)."""
-
-    def __init__(self, child, allow: set, deadline: float):
-        super().__init__(child, allow=allow)
-        self.deadline = deadline
-
-    def collect_matches(self):
-        child, allow, clock, deadline = self.child, self._allow, time.perf_counter, self.deadline
-        for n, sub_docnum in enumerate(child.matches()):
-            if self.offset + sub_docnum in allow:
-                child.collect(sub_docnum)
-            if n & 255 == 255 and clock() > deadline:
-                raise TimeLimit
+def _numbered(handle: _Handle, q: str, number: str | None) -> int:
+    """A query that is only a document number (unquoted) also finds the document bearing it
+    in its metadata only."""
+    if not number or not ranking.is_number(q):
+        return 0
+    numbered = dedup.copies(handle).with_number(number)
+    return _mask(numbered, handle.nbits) & handle.live if numbered else 0
 
 
-def _scores(searcher, rank, allow: set, wanted: int) -> dict[int, float]:
-    """Scores of the allowed documents, enough of them to rank the first `wanted` exactly:
-    a top-`wanted` pass (with Whoosh's block skipping) finds the lowest score that makes the
-    cut, then a second pass takes every document scoring at least that (a top-N alone
-    would keep an arbitrary few of the documents tied at the cut, by docnum)."""
-    deadline = time.perf_counter() + RANK_SECONDS
-    top = _RankCollector(TopCollector(limit=wanted), allow, deadline)
-    try:
-        searcher.search_with_collector(rank, top)
-    except TimeLimit:
-        pass  # rank what was scored in time; the rest follows by date
-    found = [(hit.docnum, round(hit.score, SCORE_DIGITS)) for hit in top.results()]
-    if len(found) < wanted or time.perf_counter() > deadline:
-        return dict(found)
-    above = _ScoresAbove(floor=min(score for _, score in found))
-    try:
-        searcher.search_with_collector(rank, _RankCollector(above, allow, deadline))
-    except TimeLimit:
-        return dict(found)
-    return above.scores
+def _stories(handle, planner, tree, number, selected: int, total: int, sort: str,
+             wanted: int):
+    """The first `wanted` hits, one per story: republished copies (dedup.py) collapse into
+    the hit of their earliest member, which lists the others."""
+    groups = dedup.copies(handle)
+    limit = 3 * wanted + 30
+    while True:
+        ranked = _top(handle, planner, tree, number, selected, sort, wanted, limit)
+        shown = groups.collapse(handle, ranked, selected)
+        if len(shown) >= wanted or len(ranked) >= total:
+            return shown
+        limit = total
 
 
-def _top(handle: _Handle, selected: int, rank, wanted: int, stats: dict) -> list[tuple]:
-    """The first `wanted` documents of `selected` as (score, datekey, idkey, docnum, score)
-    in `order_key` order: by BM25F score of the ranking query, then (documents it does not
-    score, and every document when sorting by date) newest first, then by id key."""
-    ids = _ids(selected)
+def _top(handle: _Handle, planner: _Planner, tree, number: str | None, selected: int,
+         sort: str, wanted: int, limit: int) -> list[tuple[int, float | None]]:
+    """The first `limit` documents of `selected`: by relevance (ranking.py; the first
+    `wanted` are scored on their text too; `number` is a typed document number), or newest
+    first."""
+    if sort == "relevance":
+        return ranking.rank(handle, planner, _rank_plan(tree, number), selected, wanted, limit)
+    return [(d, None) for d, _, _ in _newest(handle, selected, limit)]
+
+
+def _newest(handle: _Handle, selected: int, limit: int) -> list[tuple[int, int, int]]:
+    """(docnum, datekey, idkey) of the `limit` newest documents of `selected` (ties by id
+    key, the order shards merge in)."""
     dates, idkeys = handle.datekeys, handle.idkeys
-    scores: dict[int, float] = {}
-    if rank is not None:
-        searcher = Searcher(handle.searcher.reader(), weighting=_CollectionBM25F(stats),
-                            closereader=False, fromindex=handle.ix)
-        scores = _scores(searcher, rank, set(ids), wanted)
-    best = heapq.nsmallest(wanted, scores, key=lambda d: (-scores[d], -dates[d], idkeys[d]))
-    top = [(scores[d], dates[d], idkeys[d], d, scores[d]) for d in best]
-    if len(top) < wanted:
-        zero = 0.0 if rank is not None else None
-        rest = heapq.nsmallest(wanted - len(top), (d for d in ids if d not in scores),
-                               key=lambda d: (-dates[d], idkeys[d]))
-        top += [(0.0, dates[d], idkeys[d], d, zero) for d in rest]
-    return top
+    return [(d, dates[d], idkeys[d]) for d in heapq.nsmallest(
+        limit, _ids(selected), key=lambda d: (-dates[d], idkeys[d]))]
 
 
 def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
@@ -1117,6 +1044,7 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
         if docnum is None:
             return None
         article = dict(handle.searcher.stored_fields(docnum)["article"])
+        article["copies"] = [_brief(handle, d) for d in dedup.copies(handle).others(docnum)]
     terms = []
     if q:
         try:
@@ -1132,34 +1060,43 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
 
 
 def related(index_dir, id: str, limit: int = 5) -> list[dict]:
-    """Articles sharing the most title words with article `id` (without bodies)."""
+    """Articles on the subject of article `id` (without bodies): its title's distinctive
+    words (ranking.subject_words) as an OR query, ranked like a search, one per story, each
+    sharing a subject word in its title or most of them in its text."""
     handle = _handle(index_dir)
     with handle.lock:
         docnum = handle.searcher.document_number(id=str(id))
         if docnum is None:
             return []
         article = handle.searcher.stored_fields(docnum)["article"]
-    return [r for r in related_article(index_dir, article, limit + 1) if r["id"] != id][:limit]
+    return related_article(index_dir, article, limit)
 
 
 def related_article(index_dir, article: dict, limit: int) -> list[dict]:
-    """Articles of this index sharing the most title words with `article` (without bodies),
-    best first; `article` may come from another index (a shard)."""
+    """Articles of this index on the subject of `article` (see `related`); `article` may
+    come from another index (a shard), whose copies are then not known here."""
     handle = _handle(index_dir)
     with handle.lock:
         searcher = handle.searcher
-        title = analysis.normalise(article.get("title") or "")
-        words = sorted({w for w in analysis.words(title) if len(w) > 1})[:MAX_TERMS]
-        grams = sorted({g for g in analysis.bigrams(title) if len(g) > 1})[:MAX_TERMS]
-        if not words and not grams:
+        docnum = searcher.document_number(id=str(article.get("id")))
+        planner = _Planner(handle)
+        words = ranking.subject_words(planner, article)
+        if not words:
             return []
-        # bigrams as well as words: related texts often segment differently
-        query = Q.Or([Q.Term(f, w) for w in words for f in ("title_w", "body_w")]
-                     + [Q.Term(f, g) for g in grams for f in ("title_b", "body_b")])
+        tree = ("or", [("word", w, None) for w in words])
+        selected = planner.docset(tree) or 0
+        groups = dedup.copies(handle)
+        for d in [docnum, *groups.others(docnum)] if docnum is not None else []:
+            selected &= ~(1 << d)
+        plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS)
+        ranked = ranking.rank(handle, planner, plan, selected, limit * 2, limit * 8)
         out = []
-        for hit in searcher.search(query, limit=limit):
-            doc = dict(searcher.stored_fields(hit.docnum)["article"])
-            doc.pop("body", None)
-            doc["score"] = round(hit.score, 4)
-            out.append(doc)
+        for d, score, _ in groups.collapse(handle, ranked, selected):
+            doc = dict(searcher.stored_fields(d)["article"])
+            if ranking.shares_subject(doc, words):
+                doc.pop("body", None)
+                doc["score"] = round(score, 4)
+                out.append(doc)
+                if len(out) == limit:
+                    break
         return out

@@ -22,6 +22,10 @@ class Settings:
                                "writable directory for jieba's dictionary cache")
     host: str = _setting("127.0.0.1", "POLICYSEARCH_HOST", "address to serve on")
     port: int = _setting(5000, "POLICYSEARCH_PORT", "port to serve on")
+    base_url: str = _setting("", "POLICYSEARCH_BASE_URL",
+                             "address the server is reached at, for the absolute links of "
+                             "feeds, OpenSearch and CSV (default: http://HOST:PORT); the "
+                             "request's Host header is never trusted for them")
     workers: int = _setting(os.cpu_count() or 1, "POLICYSEARCH_WORKERS",
                             "processes used for analysis while indexing")
 
@@ -36,6 +40,14 @@ class Settings:
                 values[f.name] = _coerce(f.default, environ[env])
         values.update({k: _coerce(getattr(cls, k), v) for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    @property
+    def public_url(self) -> str:
+        """base_url, else the bound address (IPv6 in brackets), without a trailing slash."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @classmethod
     def help(cls, name: str) -> str:

@@ -9,13 +9,17 @@ A corpus file goes to shard crc32(its path relative to the corpus) mod N, so all
 of one file, and every later update of that file, land in the same shard; each shard is built
 and updated by index.update, which keeps only its own files.
 
-A query runs on every shard and merges exactly, in search.py's three steps:
-1. each shard reports its part of the collection statistics BM25F needs (documents, field
-   lengths, document frequency of the query's terms), and they are summed;
-2. each shard ranks its own result set with the summed statistics, so a document scores the
-   same as in one index holding every shard, and returns its total, its facet counts and its
-   best page*per_page documents in a total order (score, date, id key);
+A query runs on every shard and merges exactly, in search.py's steps:
+1. each shard reports its part of the collection statistics the ranking reads from the whole
+   index (documents, matches, field lengths, document frequency of the query's terms,
+   candidates for each verbatim check), and they are summed; then each reports its best term
+   score with them, and the largest is the collection's (ranking.py);
+2. each shard ranks its own result set with the collection statistics, so a document scores
+   the same as in one index holding every shard, and returns its total, its facet counts and
+   its best page*per_page documents (with those the ranking reads again) in a total order
+   (score, date, id key); ranking.merge_entries merges them as one index orders them;
 3. the merged page's documents are rendered (article, snippet) by the shards holding them.
+Republished copies (dedup.py) are grouped per shard and not collapsed: every copy is a hit.
 Totals and facet counts add up because shards hold disjoint sets of documents.
 
 Where the steps run is the backend's business: `LocalShards` calls them in threads of this
@@ -27,18 +31,16 @@ sharded or an ordinary index directory, so the web and command-line layers need 
 """
 from __future__ import annotations
 
-import heapq
 import json
 import shutil
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from itertools import islice
 from pathlib import Path
 from typing import Callable
 
-from policysearch import index, search as single
+from policysearch import index, ranking, search as single
 from policysearch.search import (FILTER_FACETS, MAX_QUERY_CHARS,  # noqa: F401 (for web.py)
                                  IndexUnavailable, ParamError, SearchError, SearchRequest)
 from policysearch.settings import Settings
@@ -155,19 +157,22 @@ class ShardedSearch:
 
     def search(self, request: SearchRequest) -> dict:
         started = time.perf_counter()
-        stats = single.add_stats(self._all("collection_stats", request))
+        stats = ranking.add_collections(self._all("collection_stats", request))
+        stats["best"] = max(self._all("best_score", request, stats))
         parts = self._all("ranked", request, stats)
         first = (request.page - 1) * request.per_page
-        merged = heapq.merge(*([(entry, i) for entry in part["ranked"]]
-                               for i, part in enumerate(parts)),
-                             key=lambda item: single.order_key(item[0]))
-        page = list(islice(merged, first, first + request.per_page))
-        wanted: dict[int, tuple] = {}
+        wanted = request.page * request.per_page
+        merged = ranking.merge_entries(
+            [[(*entry, i) for entry in part["ranked"]] for i, part in enumerate(parts)], wanted)
+        page = [(entry[:5], entry[5]) for entry in merged[first:wanted]]
+        wanted_hits: dict[int, tuple] = {}
         for entry, i in page:
-            wanted.setdefault(i, (request, parts[i]["generation"], []))[2].append(
+            wanted_hits.setdefault(i, (request, parts[i]["generation"], []))[2].append(
                 (entry[3], entry[4]))
-        rendered = {i: iter(hits) for i, hits in self.call("hits", wanted).items()}
+        rendered = {i: iter(hits) for i, hits in self.call("hits", wanted_hits).items()}
         return {"query": request.q, "total": sum(p["total"] for p in parts),
+                # copies are not collapsed across shards: every hit is a story of its own
+                "stories": sum(p["total"] for p in parts),
                 "page": request.page, "per_page": request.per_page,
                 "took_ms": round((time.perf_counter() - started) * 1000, 1),
                 "hits": [next(rendered[i]) for _, i in page],
@@ -252,7 +257,8 @@ def related_to(index_dir, article: dict, limit: int) -> list[dict]:
             if r["id"] != article["id"]][:limit]
 
 
-_STEPS = {"collection_stats": single.collection_stats, "ranked": single.ranked,
+_STEPS = {"collection_stats": single.collection_stats, "best_score": single.best_score,
+          "ranked": single.ranked,
           "hits": single.hits, "get_article": single.get_article, "related_to": related_to}
 
 

@@ -34,6 +34,7 @@ HEADLINE_MAX = 48          # characters: longer lines are body text
 HEADLINE_LINES = 4         # 引题 + 主题 (sometimes on two lines) + 副题
 PULL_QUOTE_MAX = 150       # characters: longer paragraphs are never pull quotes
 PULL_QUOTE_MIN = 10
+PAGE_MAX_CHARS = 100_000   # a scanned page is never longer
 
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 _CLOSING = "。！？!?；;：:…”’」』》）)】〕—"
@@ -231,23 +232,95 @@ def _opens_article(paras: list[str], i: int) -> bool:
     return j < len(paras) and j > i
 
 
-def split_page(text: str) -> list[Piece]:
-    """The articles of a newspaper page; a single-article text gives one piece."""
+def split_page(text: str, single: bool = False) -> list[Piece]:
+    """The articles of a newspaper page; a single-article text gives one piece, and so
+    does any text when `single` (a file whose name says it is one article of a page: its
+    sub-stories with their own bylines are parts of the one feature)."""
     paras, joins = _paragraphs(text)
     if not paras:
         return []
-    starts = article_starts(paras)
+    starts = [] if single else article_starts(paras)
     if not starts or starts[0] > 0 and _has_body(paras[:starts[0]]):
         starts = [0] + starts
     if len(starts) == 1:
-        # One article: all of the text but a masthead line, whatever the byline rule saw.
-        skip = 0
-        while skip < len(paras) - 1 and _MASTHEAD.search(paras[skip]) and _dense_len(paras[skip]) <= 40:
-            skip += 1
-        block = headline_block(text) if skip == 0 else None
-        return [build(paras[skip:], page=False, scanned=joins >= 2, title_count=block)]
+        return [one_article(text, paras, joins)]
     bounds = list(zip(starts, starts[1:] + [len(paras)]))
     return [build(paras[a:b]) for a, b in bounds]
+
+
+def one_article(text: str, paras: list[str], joins: int) -> Piece:
+    """One article: all of the text but a masthead line, whatever the byline rule saw.
+
+    When the body's paragraphs are indented (archives indent them with full-width spaces)
+    and the headline is not, the indentation says where the headline lines end: the title
+    is taken from the unindented lines only, and lead lines among them (核心阅读, 编者的话
+    and their text) go to the body."""
+    skip = 0
+    while skip < len(paras) - 1 and _MASTHEAD.search(paras[skip]) and _dense_len(paras[skip]) <= 40:
+        skip += 1
+    head, rest = _unindented_head(text)
+    if skip == 0 and head:
+        body, body_joins = _paragraphs("\n".join(rest))
+        lead, n = _head_title(head, body)
+        piece = build(head[lead:lead + n] + head[:lead] + head[lead + n:] + body, page=False,
+                      scanned=_scanned(body_joins, text), title_count=n)
+        if piece.byline is None and body and is_byline(body[0]):   # the byline after a lead
+            piece.byline = squeeze_byline(byline_prefix(body[0]) or body[0])
+        return piece
+    block = headline_block(text) if skip == 0 else None
+    return build(paras[skip:], page=False, scanned=_scanned(joins, text), title_count=block)
+
+
+def _scanned(joins: int, text: str) -> bool:
+    """Words broken across lines mark a scan, whose pull quotes are then looked for; a text
+    longer than any page (PAGE_MAX_CHARS) is not a scanned page."""
+    return joins >= 2 and len(text) <= PAGE_MAX_CHARS
+
+
+_INDENT = re.compile(r"^(?:\u3000|[ \t\xa0]{2,}|\t)")
+
+
+def _unindented_head(text: str) -> tuple[list[str], list[str]]:
+    """(the unindented lines that open the text, the lines after them) when the text's
+    paragraphs are indented (two or more indented lines) and its first lines are not;
+    ([], []) otherwise."""
+    raw = [x for x in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if clean_line(x)]
+    indented = [bool(_INDENT.match(x)) for x in raw]
+    if sum(indented) < 2 or not raw or indented[0]:
+        return [], []
+    first = indented.index(True)
+    return [clean_line(x) for x in raw[:first]], raw[first:]
+
+
+def _head_title(head: list[str], body: list[str]) -> tuple[int, int]:
+    """(where the headline starts among the unindented head lines, how many lines it has).
+
+    A lead that opens the text (编者的话 and its note) is stepped over; the headline is the
+    run of headline lines that follows, ended by a lead marker, a sentence or the body."""
+    start = 0
+    if _is_lead_marker(head[0]):
+        start = 1
+        while start < len(head) and not _title_like(head[start], True):
+            start += 1
+        if start == len(head):
+            return 0, 0
+    n = title_lines(head[start:] + body[:1], page=False)
+    n = min(n, len(head) - start)
+    for k in range(1, n):
+        if _is_lead_line(head[start + k]):
+            return start, k
+    return start, n
+
+
+def _is_lead_line(line: str) -> bool:
+    """Under a headline: a lead marker, or summary text (a sentence, a list of clauses)
+    rather than a 副题."""
+    return (_is_lead_marker(line) or bool(re.search(r"[。！？；]", line))
+            or len(re.findall(r"[，,、]", line)) >= 2)
+
+
+def _is_lead_marker(line: str) -> bool:
+    return line.startswith(_headline_words()["lead_markers"])
 
 
 def headline_block(text: str) -> int | None:

@@ -70,10 +70,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ui)
     app.after_request(_security_headers)
     app.register_error_handler(Exception, _handle_error)
-    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, FILTERS=FILTERS)
+    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, FILTERS=FILTERS, absolute=absolute)
     app.jinja_env.filters.update(atom_date=_atom_date, as_html_text=_as_html_text,
                                  facet_label=pages.facet_label)
     return app
+
+
+def absolute(path: str) -> str:
+    """An absolute URL for a path of ours, from the configured address (settings.base_url,
+    else the bound host and port), never from the request's Host header, which any client
+    can set: a feed or an export must not link to wherever a forged header points."""
+    return current_app.config["SETTINGS"].public_url + path
 
 
 def _security_headers(response: Response) -> Response:
@@ -297,7 +304,8 @@ def _tile_layout() -> list[tuple[str, int, int]]:
 
 
 def pagination(result: dict, p: dict[str, Any], endpoint: str = "ui.search_page") -> dict:
-    pages = max(1, math.ceil(result["total"] / result["per_page"]))
+    # republished copies are shown as one hit, so there are as many hits as stories
+    pages = max(1, math.ceil(result.get("stories", result["total"]) / result["per_page"]))
     pages = min(pages, getattr(backend, "MAX_PAGE", pages))   # no links the backend refuses
     page = result["page"]
     window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
@@ -316,6 +324,8 @@ def hit_view(hit: dict, p: dict[str, Any]) -> dict:
     return {**hit,
             "href": url_for("ui.article_page", id=hit["id"], q=p["q"] or None),
             "title_html": _trusted(hit.get("title_html")) or escape(hit["title"]),
+            "copies": [{**c, "href": url_for("ui.article_page", id=c["id"], q=p["q"] or None)}
+                       for c in hit.get("copies") or []],
             "snippet": _trusted(hit.get("snippet")),
             "province_badges": _badges("province", hit.get("provinces") or [], p),
             "industry_badges": _badges("industry", hit.get("industries") or [], p),
@@ -474,7 +484,7 @@ def search_csv():
     for hit in rows:
         values = ["、".join(hit.get(c) or []) if c in ("provinces", "industries") else hit.get(c)
                   for c in columns]
-        values += [_plain_text(hit.get("snippet")), url_for("ui.article_page", id=hit["id"], _external=True)]
+        values += [_plain_text(hit.get("snippet")), absolute(url_for("ui.article_page", id=hit["id"]))]
         writer.writerow([_csv_cell(v) for v in values])
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=policysearch.csv"
@@ -520,6 +530,8 @@ def article_page(id: str):
                            mark_count=(article.get("body_html") or "").count("<mark>"),
                            meta=_article_meta(article), original_url=_web_url(article.get("url")),
                            related=[{**r, "href": url_for("ui.article_page", id=r["id"])} for r in related],
+                           copies=[{**c, "href": url_for("ui.article_page", id=c["id"])}
+                                   for c in article.get("copies") or []],
                            back_url=search_url(_blank_params(q)) if q else None,
                            json_url=url_for("ui.article_json", id=id, q=q))
 

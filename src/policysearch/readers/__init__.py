@@ -12,7 +12,8 @@ then applies a sidecar manifest (below), gives records of an export without a da
 file's date, and strips web-page furniture from every body (readers.chrome: 下载 / 打印,
 font widgets, breadcrumbs, 来源 and time lines, site footers, the title repeated), and
 returns (articles, problems): `problems` are one-line notes on parts that were skipped
-(a broken JSONL line). A file that yields nothing usable raises `ReadError` with a one-line
+(a broken JSONL line). A text or article longer than readers.parts.MAX_ARTICLE_CHARS comes
+out as consecutive parts, with a note saying so. A file that yields nothing usable raises `ReadError` with a one-line
 reason; no other exception escapes.
 
 Sidecar metadata
@@ -40,14 +41,15 @@ from typing import Any
 from policysearch import dates
 from policysearch.article import Article
 from policysearch.readers import html as html_reader
-from policysearch.readers import chrome, records, tabular, text as text_reader
+from policysearch.readers import chrome, parts, records, tabular, text as text_reader
 from policysearch.readers.decode import DecodeError, decode
 
 SUPPORTED = {".txt", ".html", ".htm", ".shtml", ".csv", ".json", ".jsonl"}
 # Part of every fingerprint: raise it when a change to the readers changes what a file
-# yields (2: page chrome stripped, headline joining, dates against a base), so an index
+# yields (2: page chrome stripped, headline joining, dates against a base; 3: archive
+# files one article, titles from unindented lines, long texts in parts), so an index
 # built before re-reads each file once instead of keeping its old articles.
-READERS_VERSION = "2"
+READERS_VERSION = "3"
 SIDECAR_NAME = "manifest.json"
 MAX_BYTES = 200 * 1024 * 1024   # a corpus file larger than this is refused, not read
 
@@ -164,8 +166,10 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
         articles, problems = html_reader.read_html(data, rel)
     else:
         text, _encoding, problems = decode(data)
+        del data    # a big file's bytes need not stay beside its text
         if suffix == ".txt":
-            articles = text_reader.read_text(text, rel)
+            articles, more = parts.read_long_text(text, rel, text_reader.read_text)
+            problems += more
         elif suffix == ".csv":
             articles, more = tabular.read_csv(text)
             problems += more
@@ -175,6 +179,7 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
         else:
             articles, more = tabular.read_json(text)
             problems += more
+        del text    # the articles hold it now: a big file is not kept twice
     entry = sidecar_entry(path)
     if entry:
         for article in articles:
@@ -183,7 +188,8 @@ def _read(path: Path, rel: str) -> tuple[list[Article], list[str]]:
         _file_dates(articles, rel)
     for article in articles:
         chrome.apply(article)   # after the sidecar: its title and date are the article's
-    return articles, problems
+    articles, more = parts.split_long(articles)
+    return articles, problems + more
 
 
 def _file_dates(articles: list[Article], rel: str) -> None:
@@ -205,10 +211,26 @@ def _file_dates(articles: list[Article], rel: str) -> None:
 def _relative(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return Path(os.path.relpath(path, root)).as_posix()
+            return safe_name(Path(os.path.relpath(path, root)).as_posix())
         except ValueError:
             pass
-    return path.name
+    return safe_name(path.name)
+
+
+def display_name(path: Path, root: Path) -> str:
+    """The path of a corpus file relative to root, as safe text (see safe_name)."""
+    return _relative(Path(path), Path(root))
+
+
+def safe_name(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) are written as \\xNN, so the name can be stored, shown and printed as
+    UTF-8, and two such names stay apart."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _one_line(text: str) -> str:

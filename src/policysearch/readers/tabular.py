@@ -96,7 +96,10 @@ def read_csv(text: str) -> tuple[list[Article], list[str]]:
         dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0], delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The header line shows the delimiter, but rarely a quote: the sniffer then guesses
+    # doublequote=False and reads RFC 4180's "" inside a quoted field as its end, shifting
+    # the row's columns. Quotes inside quoted fields are always doubled (RFC 4180).
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, doublequote=True)
     articles, problems = [], []
     try:
         header = next(reader)

@@ -15,17 +15,23 @@ from policysearch.readers import doctype
 
 # Newspaper archives name files by date, page and position: 20240530-01-03.txt.
 _ARCHIVE_NAME = re.compile(r"(?:19|20)\d{6}[-_]\d{1,3}(?:[-_]\d{1,3})?$")
+# ... and one with the article's position on the page names one article (20240530-01-03),
+# never a page to split (a feature's sub-stories carry bylines of their own).
+_ONE_ARTICLE_NAME = re.compile(r"(?:19|20)\d{6}[-_]\d{1,3}[-_]\d{1,3}$")
 
 
-def read_text(text: str, name: str) -> list[Article]:
-    """Articles of one decoded text file; `name` is its path in the corpus (for its date)."""
-    pieces = split.split_page(text)
+def read_text(text: str, name: str, single: bool = False) -> list[Article]:
+    """Articles of one decoded text file; `name` is its path in the corpus (for its date).
+    One article, never a page, when `single` or when the name says so."""
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    archived = bool(_ARCHIVE_NAME.search(stem))
+    single = single or _ONE_ARTICLE_NAME.search(stem) is not None
+    pieces = split.split_page(text, single=single)
     pieces = [p for p in pieces if p.paragraphs or p.title]
     if not pieces:
         return []
-    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     is_page = len(pieces) > 1
-    news = is_page or bool(_ARCHIVE_NAME.search(stem))
+    news = is_page or archived
     file_date = dates.from_path(name)
     page_date = file_date or (_page_header_date(text) if is_page else None)
     articles = []
