@@ -127,7 +127,8 @@ def test_cli_query_with_a_leading_dash_is_the_query(small_index):
 def test_absolute_links_never_come_from_the_host_header(small_index):
     client = create_app({"SETTINGS": small_index, "TESTING": True}).test_client()
     forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
-    for url in ("/search.atom?q=低空经济", "/opensearch.xml", "/search.csv?q=低空经济"):
+    for url in ("/search.atom?q=低空经济", "/opensearch.xml", "/search.csv?q=低空经济",
+                "/search.json?q=低空经济"):
         body = client.get(url, headers=forged).get_data(as_text=True)
         assert "evil.example" not in body
         assert "http://127.0.0.1:5000/" in body, url

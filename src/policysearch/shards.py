@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Callable
 
 from policysearch import index, ranking, search as single
-from policysearch.search import (FILTER_FACETS, MAX_QUERY_CHARS,  # noqa: F401 (for web.py)
+from policysearch.search import (FACETS, FILTER_FACETS, MAX_QUERY_CHARS,  # noqa: F401 (web.py)
                                  IndexUnavailable, ParamError, SearchError, SearchRequest)
 from policysearch.settings import Settings
 

@@ -40,7 +40,7 @@ PER_PAGE_DEFAULT = 10
 PER_PAGE_MAX = 100
 CSV_MAX_ROWS = 1000      # the CSV export stops here; the page and a header say so
 FEED_SIZE = 30           # entries in an Atom feed: the newest results of the search
-FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
+FACETS = backend.FACETS
 FACET_LABELS = {"province": "省份", "industry": "行业", "year": "年份", "doc_type": "文种",
                 "issuer": "发文机关", "topic": "主题分类", "written_year": "成文年份"}
 FILTERS = backend.FILTER_FACETS   # facets that are also repeatable parameters
@@ -438,10 +438,9 @@ def search_json():
     p = _params()
     result = _search_with_help(p)
     pager = pagination(result, p, "ui.search_json")
-    root = request.host_url.rstrip("/")
-    result["links"] = {"self": root + search_url(p, "ui.search_json"), "html": root + search_url(p),
-                       "prev": root + pager["prev"] if pager["prev"] else None,
-                       "next": root + pager["next"] if pager["next"] else None}
+    result["links"] = {"self": absolute(search_url(p, "ui.search_json")), "html": absolute(search_url(p)),
+                       "prev": absolute(pager["prev"]) if pager["prev"] else None,
+                       "next": absolute(pager["next"]) if pager["next"] else None}
     return jsonify(result)
 
 
