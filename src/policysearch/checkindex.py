@@ -53,8 +53,7 @@ def _open_problems(gen: Path) -> list[dict]:
         count = index.open_count(gen)
     except Exception as exc:  # any failure to read is a problem to report, not a crash
         return [{"file": gen.name, "problem": f"cannot be opened: {type(exc).__name__}: {exc}"}]
-    files = index.read_json(gen / index.MANIFEST, {}).get("files", {})
-    expected = sum(entry.get("articles", 0) for entry in files.values())
+    expected = index.manifest_articles(gen)
     if count != expected:
         return [{"file": f"{gen.name}/{index.MANIFEST}",
                  "problem": f"lists {expected} articles, the index holds {count}"}]

@@ -227,7 +227,7 @@ def check_cmd(index_dir, repair, as_json) -> None:
     whole = not report["problems"] or (
         "repaired" in report and not report["after_repair"])
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(_json(report))
     else:
         click.echo(_check_text(report, whole))
     sys.exit(0 if whole else 1)

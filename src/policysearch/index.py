@@ -862,14 +862,18 @@ def _resume(index_dir: Path, current: Path | None, corpus_dir: Path, stamp) -> i
         return None
     if not _publish_quietly(index_dir, newest, corpus_dir):
         return None
-    files = read_json(newest / MANIFEST, {}).get("files", {})
-    return sum(entry["articles"] for entry in files.values())
+    return manifest_articles(newest)
+
+
+def manifest_articles(gen: Path) -> int:
+    """How many articles generation `gen`'s manifest says it holds."""
+    files = read_json(gen / MANIFEST, {}).get("files", {})
+    return sum(entry.get("articles", 0) for entry in files.values())
 
 
 def _publish(index_dir: Path, gen: Path, corpus_dir: Path) -> None:
     """Seal generation `gen` (checksums, no stray files) and make it the live one."""
-    files = read_json(gen / MANIFEST, {}).get("files", {})
-    count, listed = open_count(gen), sum(entry["articles"] for entry in files.values())
+    count, listed = open_count(gen), manifest_articles(gen)
     if count != listed:
         raise IndexWriteError(f"the new generation holds {count} articles, its manifest "
                               f"lists {listed}")
@@ -936,7 +940,7 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dic
         _write_json(gen / MANIFEST, {"files": manifest})
 
     results = _build_segments(jobs, gen, corpus_dir, settings.workers, progress,
-                              lambda segments, files: commit_batch(segments, files),
+                              commit_batch,
                               reported)
 
     files = {"added": 0, "updated": 0, "deleted": len(deleted), "unchanged": len(unchanged),
