@@ -47,20 +47,30 @@ def indexed_corpus(tmp_path_factory, settings_factory):
 
 
 @pytest.fixture(scope="session")
-def index_rows(tmp_path_factory, settings_factory):
+def index_files(tmp_path_factory, settings_factory):
+    """Index invented files: make({name: text}) writes them into a fresh corpus, indexes it
+    and returns (settings, summary) (settings.index_dir is the index)."""
+    from policysearch import index
+
+    def make(files: dict[str, str], name: str = "files"):
+        base = tmp_path_factory.mktemp(name)
+        corpus = base / "corpus"
+        corpus.mkdir()
+        for filename, text in files.items():
+            (corpus / filename).write_text(text, "utf-8")
+        settings = settings_factory(base / "index")
+        return settings, index.update(corpus, settings)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def index_rows(index_files):
     """Index invented articles: make(rows) writes them as one JSON file into a fresh corpus,
     indexes it and returns the Settings (settings.index_dir is the index)."""
     import json
 
-    from policysearch import index
-
     def make(rows: list[dict], name: str = "rows"):
-        base = tmp_path_factory.mktemp(name)
-        corpus = base / "corpus"
-        corpus.mkdir()
-        (corpus / "articles.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
-        settings = settings_factory(base / "index")
-        index.update(corpus, settings)
-        return settings
+        return index_files({"articles.json": json.dumps(rows, ensure_ascii=False)}, name)[0]
 
     return make

@@ -25,15 +25,8 @@ CLI = Path(sys.executable).with_name("policysearch")
 
 
 @pytest.fixture(scope="module")
-def small_index(tmp_path_factory, settings_factory):
-    base = tmp_path_factory.mktemp("hostile")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text(GOOD, encoding="utf-8")
-    (corpus / "b.txt").write_text(OTHER, encoding="utf-8")
-    settings = settings_factory(base / "index")
-    index.update(corpus, settings)
-    return settings
+def small_index(index_files):
+    return index_files({"a.txt": GOOD, "b.txt": OTHER}, "hostile")[0]
 
 
 # -- files ------------------------------------------------------------------------------

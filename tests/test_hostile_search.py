@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from policysearch import index, search
+from policysearch import search
 from policysearch.readers import parts as parts_module
 from policysearch.web import create_app
 
@@ -22,16 +22,10 @@ MATCHES = "标题：高标准农田建设\n\n" + "农田" * 100_000 + "。\n"   
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory, settings_factory):
-    base = tmp_path_factory.mktemp("hostile-search")
-    corpus = base / "corpus"
-    corpus.mkdir()
-    (corpus / "oneline.txt").write_text(ONE_LINE, encoding="utf-8")
-    (corpus / "lines.txt").write_text("某区台账汇总\n\n" + LINES, encoding="utf-8")
-    (corpus / "matches.txt").write_text(MATCHES, encoding="utf-8")
-    (corpus / "normal.txt").write_text("某区发展数字经济\n\n该区数字经济规模持续扩大。", encoding="utf-8")
-    settings = settings_factory(base / "index")
-    summary = index.update(corpus, settings)
+def hostile(index_files):
+    settings, summary = index_files({
+        "oneline.txt": ONE_LINE, "lines.txt": "某区台账汇总\n\n" + LINES, "matches.txt": MATCHES,
+        "normal.txt": "某区发展数字经济\n\n该区数字经济规模持续扩大。"}, "hostile-search")
     assert summary["files"]["failed"] == 0, summary["errors"]
     return settings, create_app({"SETTINGS": settings, "TESTING": True}).test_client()
 
