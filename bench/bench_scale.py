@@ -57,12 +57,21 @@ def phase_build(corpus: Path, index_dir: Path, cache: Path, shards: str) -> dict
     from policysearch import index, shards as sharding
 
     settings = _settings(index_dir, cache)
+    loads, done = [], threading.Event()
+
+    def sample_load():   # the machine's 1-minute load average, every 10 s of the build
+        while not done.wait(10):
+            loads.append(os.getloadavg()[0])
+
+    threading.Thread(target=sample_load, daemon=True).start()
     t = time.perf_counter()
     if int(shards) > 1:
         summary = sharding.build(corpus, settings, count=int(shards), rebuild=True)
     else:
         summary = index.update(corpus, settings, rebuild=True)
+    done.set()
     return {"build_s": time.perf_counter() - t, "articles": summary["articles"]["total"],
+            "load": statistics.mean(loads) if loads else os.getloadavg()[0],
             "failed_files": summary["files"]["failed"], "size_bytes": du(index_dir),
             "workers": settings.workers, **peak_mb()}
 
@@ -190,18 +199,27 @@ def _over_set(q: dict) -> tuple[float, float]:
     return statistics.median(times), times[int(0.95 * len(times))]
 
 
-def report_curve(rows: list[tuple[int, dict, dict]]) -> None:
+CURVE_HEADER = (f"{'articles':>9}{'build s':>9}{'x size':>8}{'x build':>9}{'index MB':>10}"
+                f"{'build RSS parent+max worker MB':>32}{'open s':>8}{'serve RSS MB':>14}"
+                f"{'p50 ms':>8}{'p95 ms':>8}{'worst p95':>11}{'load':>6}")
+
+
+def curve_row(row: tuple[int, dict, dict], base: tuple[int, dict, dict]) -> str:
     mb = 1024 * 1024
-    base_n, base_build, _ = rows[0][0], rows[0][1]["build_s"], None
-    print(f"\n{'articles':>9}{'build s':>9}{'x size':>8}{'x build':>9}{'index MB':>10}"
-          f"{'build RSS parent+max worker MB':>32}{'open s':>8}{'serve RSS MB':>14}"
-          f"{'p50 ms':>8}{'p95 ms':>8}{'worst p95':>11}")
-    for n, b, q in rows:
-        p50, p95 = _over_set(q)
-        worst = max(q[label]["p95"] for label, *_ in QUERIES)
-        print(f"{b['articles']:9}{b['build_s']:9.0f}{n / base_n:8.2f}{b['build_s'] / base_build:9.2f}"
-              f"{b['size_bytes'] / mb:10.0f}{b['self_mb']:>19.0f} + {b['largest_child_mb']:<10.0f}"
-              f"{q['_open_s']:8.1f}{q['_peak']['self_mb']:14.0f}{p50:8.1f}{p95:8.1f}{worst:11.1f}")
+    n, b, q = row
+    p50, p95 = _over_set(q)
+    worst = max(q[label]["p95"] for label, *_ in QUERIES)
+    return (f"{b['articles']:9}{b['build_s']:9.0f}{n / base[0]:8.2f}"
+            f"{b['build_s'] / base[1]['build_s']:9.2f}"
+            f"{b['size_bytes'] / mb:10.0f}{b['self_mb']:>19.0f} + {b['largest_child_mb']:<10.0f}"
+            f"{q['_open_s']:8.1f}{q['_peak']['self_mb']:14.0f}{p50:8.1f}{p95:8.1f}{worst:11.1f}"
+            f"{b.get('load', 0):6.1f}")
+
+
+def report_curve(rows: list[tuple[int, dict, dict]]) -> None:
+    print(f"\n{CURVE_HEADER}")
+    for row in rows:
+        print(curve_row(row, rows[0]))
     print("\nper query p50 / p95 ms by size:")
     for label, q, params in QUERIES:
         cells = "  ".join(f"{r[2][label]['p50']:7.1f} /{r[2][label]['p95']:7.1f} ({r[2][label]['total']})"
@@ -253,6 +271,9 @@ def main() -> None:
         index_dir = opts.work / f"index-{size}"
         build = run_phase("build", corpus, index_dir, cache, 1)
         rows.append((size, build, run_phase("query", index_dir, cache)))
+        # each size as it is done (a long run may be stopped before the last)
+        print(f"{CURVE_HEADER}\n{curve_row(rows[-1], rows[0])}", file=sys.stderr, flush=True)
+        (opts.work / "curve.json").write_text(json.dumps(rows))
         if n == 0 and not opts.no_shards:
             fan = run_phase("fanout", index_dir, cache)
             two = opts.work / f"index-{size}-2-shards"

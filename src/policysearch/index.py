@@ -52,7 +52,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
 from whoosh.index import TOC, clean_files
 from whoosh.util.numeric import length_to_byte
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from policysearch import analysis, dedup, fanout, integrity, metadata, readers
 from policysearch.article import Article
@@ -704,7 +704,7 @@ MIN_LIVE_FRACTION = 0.5      # rewrite a segment once more than half its documen
 def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = False) -> int:
     """Delete the documents of `delete_files`, add `segments`, commit; returns doc count.
 
-    Existing segments are merged (Whoosh's MERGE_SMALL, which re-writes postings one by one
+    Existing small segments are merged (_merge_small, which re-writes postings one by one
     in this process) only once there are many, so a small update stays quick. Unused files
     are removed only by the `final` commit of a run: earlier, worker processes are still
     writing segments that no commit lists yet."""
@@ -742,7 +742,7 @@ def _commit(gen: Path, delete_files: list[str], segments: list, final: bool = Fa
 
 def _reclaiming_merge(merge: bool):
     """A Whoosh merge policy that drops fully deleted segments and rewrites (keeping only
-    live documents) those mostly deleted, then merges small ones (MERGE_SMALL) when `merge`.
+    live documents) those mostly deleted, then merges small ones (_merge_small) when `merge`.
 
     Whoosh's add_reader hands the pool the empty value of a keyword posting as '' (the pool
     wants bytes or None), so the pool is given None for it while merging."""
@@ -759,10 +759,33 @@ def _reclaiming_merge(merge: bool):
                     reader.close()
                 elif live:
                     kept.append(segment)
-            return MERGE_SMALL(writer, kept) if merge else kept
+            return _merge_small(writer, kept) if merge else kept
         finally:
             writer.pool.add = pool_add
     return policy
+
+
+def _merge_small(writer, segments: list) -> list:
+    """Merge the smallest segments into one, as long as together they hold no more documents
+    than the largest: the leftovers of updates and of each worker's last segment are merged,
+    full segments never are (rewriting goes through Whoosh's pool, a Python call per posting;
+    Whoosh's MERGE_SMALL merged twenty full segments at once past about 150,000 articles, so
+    a large build spent most of its time re-writing what it had just written)."""
+    ordered = sorted(segments, key=lambda s: s.doc_count_all())
+    largest = ordered[-1].doc_count_all() if ordered else 0
+    merged, held = [], 0
+    for segment in ordered[:-1]:
+        held += segment.doc_count_all()
+        if held > largest:
+            break
+        merged.append(segment)
+    if len(merged) < 2:
+        return segments
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in merged]
 
 
 # -- the run ------------------------------------------------------------------------------
