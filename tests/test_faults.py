@@ -380,6 +380,48 @@ def test_a_rerun_on_an_unchanged_corpus_writes_nothing(built, tmp_path):
     assert after == before
 
 
+def _segment_sizes(settings) -> list[tuple[str, int]]:
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index.current_generation(settings.index_dir)))
+    return sorted((s.segment_id(), s.doc_count_all()) for s in ix._segments())
+
+
+def test_full_segments_are_never_merged(tmp_path, settings_factory, monkeypatch):
+    """Segments all of one size (full ones, as a large build makes them): past
+    MERGE_ABOVE_SEGMENTS commits none is re-written (Whoosh's MERGE_SMALL merged the five
+    smallest, and at a million articles twenty full segments at a time)."""
+    settings = dataclasses.replace(settings_factory(tmp_path / "index"), workers=1)
+    monkeypatch.setattr(index._SegmentBuilder, "MAX_POSTINGS", 1)  # a segment per article
+    corpus = tmp_path / "corpus"
+    files = index.MERGE_ABOVE_SEGMENTS + 4
+    write_corpus(corpus, files, 1, words=20)
+    index.update(corpus, settings)
+    assert [n for _, n in _segment_sizes(settings)] == [1] * files
+    assert counts(settings.index_dir) == expected(files, 1)
+
+
+def test_small_segments_are_merged_and_full_ones_kept(tmp_path, settings_factory, monkeypatch):
+    """Many one-article updates after a large first build: the small segments are merged
+    into one once there are more than MERGE_ABOVE_SEGMENTS, the large one is left as it is."""
+    settings = dataclasses.replace(settings_factory(tmp_path / "index"), workers=1)
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 1, 40, words=20)
+    index.update(corpus, settings)
+    (large,) = _segment_sizes(settings)
+    monkeypatch.setattr(index._SegmentBuilder, "MAX_POSTINGS", 1)  # a segment per file
+    small = index.MERGE_ABOVE_SEGMENTS + 2
+    write_corpus(corpus, small, 1, words=20, first=40)
+    index.update(corpus, settings)
+    sizes = _segment_sizes(settings)
+    assert large in sizes                        # the same segment, not re-written
+    assert len(sizes) <= index.MERGE_ABOVE_SEGMENTS
+    assert sum(n for _, n in sizes) == 40 + small
+    assert counts(settings.index_dir) == {"total": 40 + small,
+                                          "2019": expected(1, 40)["2019"]
+                                          + expected(small, 1, first=40)["2019"]}
+
+
 def test_mostly_deleted_segments_are_rewritten(tmp_path, settings_factory):
     from whoosh import index as whoosh_index
 
