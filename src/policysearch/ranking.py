@@ -235,14 +235,7 @@ class Stats:
             if hit is not None:
                 self._postings.move_to_end(key)
                 return hit
-        ids, freqs = [], []
-        for sub, offset in self.h.subsearchers:
-            i, f = _read_postings(sub.reader(), fname, token)
-            if len(i):
-                ids.append(i + offset)
-                freqs.append(f)
-        out = (np.concatenate(ids) if ids else np.zeros(0, np.int64),
-               np.concatenate(freqs) if freqs else np.zeros(0, np.float32))
+        out = _all_postings(self.h.subsearchers, fname, token)
         with self.lock:
             self._postings[key] = out
             self._held += out[0].nbytes + out[1].nbytes
@@ -250,6 +243,25 @@ class Stats:
                 _, (a, b) = self._postings.popitem(last=False)
                 self._held -= a.nbytes + b.nbytes
         return out
+
+
+def _all_postings(subsearchers, fname: str, token: str) -> tuple[np.ndarray, np.ndarray]:
+    """(docnums, frequencies) of a term in every segment ((searcher, docnum offset) pairs),
+    deleted documents included."""
+    ids, freqs = [], []
+    for sub, offset in subsearchers:
+        i, f = _read_postings(sub.reader(), fname, token)
+        if len(i):
+            ids.append(i + offset)
+            freqs.append(f)
+    return (np.concatenate(ids) if ids else np.zeros(0, np.int64),
+            np.concatenate(freqs) if freqs else np.zeros(0, np.float32))
+
+
+def posting_ids(subsearchers, fname: str, token: str) -> np.ndarray:
+    """The docnums having `token` in `fname`, deleted documents included (search ANDs the
+    live ones), read a block at a time instead of a Python call per posting."""
+    return _all_postings(subsearchers, fname, token)[0]
 
 
 def _length_column(reader, fname):

@@ -39,9 +39,7 @@ docnum): the result set's bitmask is built once from the matcher's ids and each 
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
 import os
 import re
 import threading
@@ -51,6 +49,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.query import TermNotFound
 
@@ -562,24 +561,29 @@ def _spread(items: list, limit: int) -> list:
 # -- the open index -----------------------------------------------------------------------
 
 _BIT = [1 << i for i in range(8)]
-_BYTE_BITS = [tuple(i for i in range(8) if b >> i & 1) for b in range(256)]
 
 
 def _mask(ids, nbits: int) -> int:
-    bits = bytearray((nbits + 7) // 8)
-    for d in ids:
-        bits[d >> 3] |= _BIT[d & 7]
-    return int.from_bytes(bits, "little")
+    """The bitmask of docnums `ids` (any iterable, or an array): a byte loop for a few, numpy
+    for many (a common term has hundreds of thousands of documents in a large index)."""
+    if not isinstance(ids, np.ndarray):
+        ids = ids if isinstance(ids, list) else list(ids)
+        if len(ids) < 64:
+            bits = bytearray((nbits + 7) // 8)
+            for d in ids:
+                bits[d >> 3] |= _BIT[d & 7]
+            return int.from_bytes(bits, "little")
+        ids = np.asarray(ids, dtype=np.int64)
+    flags = np.zeros(max(nbits, 1), dtype=bool)
+    flags[ids] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def _ids(mask: int) -> list[int]:
-    out = []
-    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
-    for i, byte in enumerate(data):
-        if byte:
-            base = i * 8
-            out.extend(base + b for b in _BYTE_BITS[byte])
-    return out
+    """The docnums of a bitmask, in order."""
+    if not mask:
+        return []
+    return np.flatnonzero(ranking.bool_array(mask, mask.bit_length())).tolist()
 
 
 class _Handle:
@@ -615,6 +619,7 @@ class _Handle:
         self.lock = threading.Lock()
         reader = self.searcher.reader()
         self.nbits = reader.doc_count_all()
+        self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self.live = _mask(reader.all_doc_ids(), self.nbits)
         self.facet_masks = {f: self._value_masks(f) for f in FACETS}
         self.datekeys = list(reader.column_reader("datekey")) if reader.has_column("datekey") \
@@ -625,20 +630,16 @@ class _Handle:
         self.plans: OrderedDict = OrderedDict()
         self.cache_size = max(64, min(TERM_MASK_CACHE,
                                       TERM_MASK_CACHE_MB * 8 * 2**20 // max(self.nbits, 1)))
-        self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
         self._keyed: dict[str, list[tuple[str, str]]] = {}
-        self._by_date: list[int] | None = None
+        self._by_date: np.ndarray | None = None
 
     def term_mask(self, field: str, text: str) -> int:
         """Docnums having `text` in `field`, as a bitmask (the most recent ones cached)."""
         key = (field, text)
         mask = self._term_masks.get(key)
         if mask is None:
-            try:
-                mask = _mask(self.searcher.reader().postings(field, text).all_ids(), self.nbits)
-            except TermNotFound:
-                mask = 0
+            mask = self._postings_mask(field, text)
             self._term_masks[key] = mask
             if len(self._term_masks) > self.cache_size:
                 self._term_masks.popitem(last=False)
@@ -652,10 +653,11 @@ class _Handle:
         mask = self._term_masks.get(key)
         if mask is None:
             if self._by_date is None:
-                self._by_date = sorted(range(self.nbits), key=self.datekeys.__getitem__)
-                self._sorted_keys = [self.datekeys[d] for d in self._by_date]
-            start = bisect.bisect_left(self._sorted_keys, lo)
-            end = bisect.bisect_right(self._sorted_keys, hi)
+                keys = np.asarray(self.datekeys, dtype=np.int64)
+                self._by_date = np.argsort(keys, kind="stable")
+                self._sorted_keys = keys[self._by_date]
+            start = int(np.searchsorted(self._sorted_keys, lo, "left"))
+            end = int(np.searchsorted(self._sorted_keys, hi, "right"))
             mask = _mask(self._by_date[start:end], self.nbits) & self.live
             self._term_masks[key] = mask
         return mask
@@ -666,9 +668,13 @@ class _Handle:
         if fname not in reader.schema:   # an index made before the field existed
             return masks
         for term in reader.field_terms(fname):
-            ids = reader.postings(fname, term).all_ids()
-            masks[term] = _mask(ids, self.nbits)
+            masks[term] = self._postings_mask(fname, term)
         return masks
+
+    def _postings_mask(self, field: str, text: str) -> int:
+        """The live docnums having `text` in `field` (postings read a block at a time)."""
+        ids = ranking.posting_ids(self.subsearchers, field, text)
+        return _mask(ids, self.nbits) & self.live if len(ids) else 0
 
     def keyed_values(self, fname: str) -> list[tuple[str, str]]:
         """Every value of a metadata field with its match key (read once per generation)."""
@@ -985,9 +991,14 @@ def _top(handle: _Handle, planner: _Planner, tree, number: str | None, selected:
 def _newest(handle: _Handle, selected: int, limit: int) -> list[tuple[int, int, int]]:
     """(docnum, datekey, idkey) of the `limit` newest documents of `selected` (ties by id
     key, the order shards merge in)."""
-    dates, idkeys = handle.datekeys, handle.idkeys
-    return [(d, dates[d], idkeys[d]) for d in heapq.nsmallest(
-        limit, _ids(selected), key=lambda d: (-dates[d], idkeys[d]))]
+    st = ranking.stats(handle)
+    dates, idkeys = st.datekeys(), st.idkeys()
+    ids = np.flatnonzero(ranking.bool_array(selected, handle.nbits))
+    if len(ids) > limit > 0:   # only those at least as new as the limit-th need sorting
+        newest = -np.partition(-dates[ids], limit - 1)[limit - 1]
+        ids = ids[dates[ids] >= newest]
+    ids = ids[np.lexsort((idkeys[ids], -dates[ids]))][:limit]
+    return [(int(d), int(dates[d]), int(idkeys[d])) for d in ids]
 
 
 def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
