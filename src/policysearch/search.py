@@ -674,7 +674,7 @@ class _Handle:
     def _postings_mask(self, field: str, text: str) -> int:
         """The live docnums having `text` in `field` (postings read a block at a time)."""
         ids = ranking.posting_ids(self.subsearchers, field, text)
-        return _mask(ids, self.nbits) & self.live if len(ids) else 0
+        return _mask(ids[ids < self.nbits], self.nbits) & self.live if len(ids) else 0
 
     def keyed_values(self, fname: str) -> list[tuple[str, str]]:
         """Every value of a metadata field with its match key (read once per generation)."""
