@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: how build and search grow with the corpus, and what shards cost and give.
 
-    nice python bench/bench_scale.py --sizes 74545,300000      # the curve (about an hour)
+    python bench/bench_scale.py --sizes 74545,300000,1000000 --no-shards   # the curve
     nice python bench/bench_scale.py --sizes 20000 --qps-seconds 5   # a quick run
 
 For each size, a corpus from bench/make_corpus.py (the real bench items, plus new items
@@ -9,7 +9,10 @@ recombined from paragraphs of the same month; in $TMPDIR, never in the repo) is 
 one index, then searched with the main bench's query set (bench_index_search.QUERIES: first
 page of 10 with facets and snippets). Printed per size: build time (and its ratio to the
 first size's, against the ratio of sizes), index size, peak memory of the build (parent and
-largest worker) and of the serving process, p50/p95 over the query set.
+largest worker) and of the serving process, p50/p95 over the query set (warm: each query
+after a first run; the first runs are kept in curve.json as "first"), and the machine's mean
+load average during the build. Each size's row is printed (stderr) and saved to
+WORK/curve.json as soon as it is done, so a run stopped before the largest keeps the others.
 
 At the first size it also measures the shards: the fan-out overhead (the same index searched
 directly and as a one-shard sharded index, which runs shards.py's three steps and merge;
