@@ -78,11 +78,11 @@ def group(gen: Path) -> dict[str, str]:
 
     old = _read_pickle(gen / SIGNATURES)
     sigs: dict[str, tuple[int, np.ndarray]] = {}
-    texts: dict[str, tuple[str, str]] = {}
-    numbered: dict[str, list[str]] = {}
-    days: dict[str, int | None] = {}
+    docnums: dict[str, int] = {}     # texts are read again for the few pairs compared:
+    numbered: dict[str, list[str]] = {}  # holding every article's text took gigabytes
     with whoosh_index.open_dir(str(gen)).searcher() as searcher:
-        for fields in searcher.documents():
+        reader = searcher.reader()
+        for docnum, fields in reader.iter_docs():
             article = fields.get("article") or {}
             aid = article.get("id")
             if not aid:
@@ -95,19 +95,20 @@ def group(gen: Path) -> dict[str, str]:
             else:
                 grams = shingles(title, body)
                 sigs[aid] = (check, signature(grams) if len(grams) >= MIN_BIGRAMS else None)
-            texts[aid] = (title, body)
-            days[aid] = _day(article.get("date"))
+            docnums[aid] = docnum
             number = canonical_number(article.get("doc_number"))
             if number:
                 numbered.setdefault(number, []).append(aid)
-    cache: dict[str, tuple] = {}
+        cache: dict[str, tuple] = {}
 
-    def features(aid):
-        if aid not in cache:
-            cache[aid] = (shingles(*texts[aid]), numbers(*texts[aid]), days[aid])
-        return cache[aid]
+        def features(aid):
+            if aid not in cache:
+                article = reader.stored_fields(docnums[aid])["article"]
+                text = (article.get("title") or "", article.get("body") or "")
+                cache[aid] = (shingles(*text), numbers(*text), _day(article.get("date")))
+            return cache[aid]
 
-    groups = _tighten(_components(_pairs(sigs, features)), features)
+        groups = _tighten(_components(_pairs(sigs, features)), features)
     _write(gen / SIGNATURES, pickle.dumps(sigs, protocol=4))
     _write(gen / GROUPS, _json(groups))
     _write(gen / NUMBERS, _json(numbered))
