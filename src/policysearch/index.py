@@ -416,11 +416,14 @@ class _SegmentBuilder:
     term by term, a block of up to 128 postings at a time, through the codec's own writers.
     This replaces Whoosh's generic path (a tuple per posting, an external sort through
     pickled run files, one Python call per posting when writing), which was most of the
-    indexing time. A segment is finished whenever MAX_POSTINGS are held, bounding memory,
-    and handed with the names of the files it holds to `on_segment`, which commits it: the
-    run commits in batches, so an interrupted run keeps what it finished. A file too long
-    for one segment fills several, handed on together once the file is complete, so its
-    documents are committed (and its old ones deleted) in one commit."""
+    indexing time. A segment is finished after the file that brings it to MAX_POSTINGS
+    (bounding memory to that and one file's postings), and handed with the names of the
+    files it holds to `on_segment`, which commits it: the run commits in batches, so an
+    interrupted run keeps what it finished. A file too long for one segment (MAX_POSTINGS
+    of its own) fills several, handed on together once the file is complete, so its
+    documents are committed (and its old ones deleted) in one commit. (Finishing a segment
+    in the middle of any file left a small one with the file's rest every time: half the
+    segments of a large build were small, and merging them cost more than building them.)"""
 
     MAX_POSTINGS = 6_000_000
 
@@ -455,6 +458,7 @@ class _SegmentBuilder:
         # processes when this is the run's one file
         docs = fanout.ordered_map(document, articles, self.analysers, _article_length,
                                   integrity.die_with_parent, (os.getpid(),))
+        start = self.held    # what the segment held before this file
         while True:
             try:
                 doc = next(docs, None)
@@ -464,11 +468,13 @@ class _SegmentBuilder:
             if doc is None:
                 break
             self.add_document(doc)
-            if self.held >= self.MAX_POSTINGS:
-                # a long file: finish the segment now (memory stays bounded) and keep it
-                # back, so that all of the file's documents are committed together
+            if self.held - start >= self.MAX_POSTINGS:
+                # a file longer than a segment: finish the segment now (memory stays
+                # bounded) and keep it back, so that all of the file's documents are
+                # committed together
                 self._flush(hold=True)
                 self._start()
+                start = 0
         self.files.append(rel)
         result["articles"] = len(articles)
         result["problems"] = list(problems)
@@ -698,6 +704,7 @@ def _size(path: str) -> int:
 
 
 MERGE_ABOVE_SEGMENTS = 12    # merge small segments only when there are more than this
+SMALL_SEGMENT = 0.1          # ... small: fewer documents than this share of the largest's
 MIN_LIVE_FRACTION = 0.5      # rewrite a segment once more than half its documents are deleted
 
 
@@ -766,19 +773,14 @@ def _reclaiming_merge(merge: bool):
 
 
 def _merge_small(writer, segments: list) -> list:
-    """Merge the smallest segments into one, as long as together they hold no more documents
-    than the largest: the leftovers of updates and of each worker's last segment are merged,
-    full segments never are (rewriting goes through Whoosh's pool, a Python call per posting;
-    Whoosh's MERGE_SMALL merged twenty full segments at once past about 150,000 articles, so
-    a large build spent most of its time re-writing what it had just written)."""
-    ordered = sorted(segments, key=lambda s: s.doc_count_all())
-    largest = ordered[-1].doc_count_all() if ordered else 0
-    merged, held = [], 0
-    for segment in ordered[:-1]:
-        held += segment.doc_count_all()
-        if held > largest:
-            break
-        merged.append(segment)
+    """Merge the small segments (fewer documents than SMALL_SEGMENT of the largest's) into
+    one: the segments of small updates and each worker's last one are merged, full segments
+    never are, and a merged one stops being merged once it is no longer small. Re-writing
+    goes through Whoosh's pool, a Python call per posting, slower than building: Whoosh's
+    MERGE_SMALL merged twenty-odd full segments at once past about 250,000 articles, and
+    then again, so a large build spent most of its time re-writing what it had written."""
+    largest = max((s.doc_count_all() for s in segments), default=0)
+    merged = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT * largest]
     if len(merged) < 2:
         return segments
     for segment in merged:
