@@ -698,6 +698,12 @@ _OTHER_FIELD_TITLE = re.compile(
     r"医院|消防|救援|地质灾害|险情|"
     r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
 OTHER_FIELD_FACTOR = 0.5
+# An official document (国务院关于…的通知, …对…建议的答复) says in its title what it regulates. One
+# about taxes, hospitals, number plates or government websites regulates no industry, however
+# often its body names housing loans, drugs or vehicles: its body's industries count only where
+# the title names an industry or the economy (产业, 贸易, 投资 …).
+_OFFICIAL_TITLE = re.compile(r"(?:关于|对).{2,}?的?(?:通知|意见|决定|批复|复函|函|通报|办法|规定|方案|答复|公告|命令|指示|报告|纲要|规划)$")
+_ECONOMIC_TITLE = re.compile(r"产业|经济|贸易|投资|消费|市场|企业|工业|开放|商品|营商")
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
@@ -732,6 +738,10 @@ def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str
     if units[0][0] != title:
         for industry, score in _unit_industry_scores(title, "", data).items():
             scores[industry] = scores.get(industry, 0.0) + score
+    if _OFFICIAL_TITLE.search(title):
+        in_title = _unit_industry_scores(title, "", data)
+        if not in_title and not _ECONOMIC_TITLE.search(title):
+            return {}
     if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
         # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a
         # police story names what was seized: not industry news, unless the title names it
