@@ -106,6 +106,7 @@ SURVEY_MIN = 3              # places each given a sentence of its own that make 
 SURVEY_MAX_CHARS = 2000     # ... in a news item; a long feature's examples need a paragraph
 OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
 OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
+OWN_PARAGRAPH_CHARS = 80    # a paragraph of one place this long is substance of its own
 
 # Levels of places.tsv whose names stand on their own; "county-short" (金寨) and
 # "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
@@ -127,7 +128,7 @@ _POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长
 _EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
@@ -464,7 +465,7 @@ def _provinces(title: str, body: str) -> tuple[dict[str, float], dict[str, float
             scores[province] = max(scores.get(province, 0.0), score)
         for province, score in unit.subjects().items():
             subjects[province] = max(subjects.get(province, 0.0), score)
-        surveyed |= unit.surveyed
+        surveyed |= unit.surveyed | unit.owned
     if subjects:  # an item's minor place is dwarfed by another item's subject, unless surveyed
         top = max(subjects.values())
         subjects = {p: s for p, s in subjects.items() if p in surveyed or s >= RELATIVE_THRESHOLD * top}
@@ -486,6 +487,7 @@ class _UnitScores:
     scores: dict[str, float]
     surveyed: set[str]          # given a sentence of their own in a survey of several regions
     title_found: set[str]
+    owned: set[str] = field(default_factory=set)  # given a full paragraph of their own
 
     def subjects(self) -> dict[str, float]:
         """The unit's subject provinces and their weights."""
@@ -493,7 +495,8 @@ class _UnitScores:
             return {}
         top = max(self.scores.values())
         chosen = {p: s for p, s in self.scores.items()
-                  if p in self.surveyed or (s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top)}
+                  if p in self.surveyed or p in self.owned
+                  or (s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top)}
         if len(chosen) >= MANY_PROVINCES and not self.surveyed:
             # many places, none with a sentence of its own: a list of people or sites from all
             # over (典型经验做法, 最美乡村教师名单): only the title names subjects
@@ -554,8 +557,8 @@ class _Layout:
         opening = self.text[start:m.start].lstrip()
         if _POST_AFTER.match(self.text, m.end):
             return False  # 广西某县委书记作了发言: a person's post, not the place's own news
-        topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…
-            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.endswith("，"))
+        topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…; 眼下，在…的河北南和
+            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1)
         return (topical and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
 
@@ -611,14 +614,17 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
+    # LABELS.md: a full paragraph of substance makes a subject, however strong the main place is
+    owned = {p for p, ev in evidence.items()
+             if any(_paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
     if national or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives three places a sentence each): every place it gives a sentence of
         # its own is a subject. Under a title naming one province the others are its background,
         # and a long feature's examples need a paragraph of their own.
-        return _UnitScores(scores, own, title_found)
-    return _UnitScores(scores, set(), title_found)
+        return _UnitScores(scores, own, title_found, owned)
+    return _UnitScores(scores, set(), title_found, owned)
 
 
 def _position_index(starts: list[int]):
@@ -686,6 +692,7 @@ SINGLE_SENTENCE_FACTOR = 0.9
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
+SUBSTANCE_SENTENCES = 2       # sentences of substance of its own that lift an industry over the relative floor
 LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT characters: a list of measures
                               # gives the industries it develops (the strongest), not every one it names
 
@@ -723,17 +730,24 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
 
 
 def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str, float]:
+    return _industry_evidence(title, body, has_places)[0]
+
+
+def _industry_evidence(title: str, body: str, has_places: bool | None) -> tuple[dict[str, float], dict[str, int]]:
+    """(weight of each industry, the number of sentences that give it substance of its own: a
+    term that stands alone, outside a list, in a sentence with a figure, a project or a measure)."""
+    substance: dict[str, int] = {}
     if has_places is None:
         has_places = bool(_provinces(title, body)[0])
     if not has_places and not _DOMESTIC.search(title + body[:DOMESTIC_LEAD_CHARS]):
         # news about other countries (one of them may talk of China further down): its
         # industries are not ours to facet
-        return {}
+        return {}, substance
     data = _load()
     units = _units(title, body)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
-        for industry, score in _unit_industry_scores(unit_title, body[start:end], data).items():
+        for industry, score in _unit_industry_scores(unit_title, body[start:end], data, substance).items():
             scores[industry] = max(scores.get(industry, 0.0), score)
     if units[0][0] != title:
         for industry, score in _unit_industry_scores(title, "", data).items():
@@ -741,17 +755,18 @@ def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str
     if _OFFICIAL_TITLE.search(title):
         in_title = _unit_industry_scores(title, "", data)
         if not in_title and not _ECONOMIC_TITLE.search(title):
-            return {}
+            return {}, substance
     if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
         # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a
         # police story names what was seized: not industry news, unless the title names it
         in_title = _unit_industry_scores(title, "", data)
         scores = {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0))
                   for i, s in scores.items()}
-    return scores
+        substance = {}
+    return scores, substance
 
 
-def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float]:
+def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[str, int] | None = None) -> dict[str, float]:
     scores: dict[str, float] = {}
     for _, _, term in data.term_scanner.finditer(title):
         for industry, weight in data.terms[term]:
@@ -791,6 +806,11 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
                 if measured and weight >= 2:
                     figured.add(industry)  # 社会消费品零售总额12345亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
+        if substance is not None and factor > 1.0 and not enumerates:
+            for (b, e, entries), listed in zip(hits, beside_comma):
+                if not listed:
+                    for industry in {i for i, w in entries if w >= 2}:
+                        substance[industry] = substance.get(industry, 0) + 1
         for industry, w in best.items():
             # 输送天然气和清洁能源: a sentence naming the industry twice over is about it
             w *= 1 + EXTRA_TERM_SHARE * min(len(named.get(industry, ())) - 1, 2) if named.get(industry) else 1
@@ -826,10 +846,11 @@ def _in_law_name(sentence: str, pos: int) -> bool:
 def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
     """The industries the article says something specific about, strongest first."""
     title, body = _simple(title), _simple(body)
-    return _chosen_industries(_industry_scores(title, body, has_places), len(body))
+    industry_weights, substance = _industry_evidence(title, body, has_places)
+    return _chosen_industries(industry_weights, len(body), substance)
 
 
-def _chosen_industries(scores: dict[str, float], length: int) -> list[str]:
+def _chosen_industries(scores: dict[str, float], length: int, substance: dict[str, int] | None = None) -> list[str]:
     if not scores:
         return []
     threshold, relative = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE
@@ -837,7 +858,12 @@ def _chosen_industries(scores: dict[str, float], length: int) -> list[str]:
         threshold *= (length / LONG_TEXT) ** 0.5
         relative += (LONG_RELATIVE - INDUSTRY_RELATIVE) * min(1.0, (length - LONG_TEXT) / (2 * LONG_TEXT))
     floor = max(threshold, relative * max(scores.values()))
-    chosen = [i for i, s in scores.items() if s >= floor]
+    # a long report (a government work report, a survey of the economy) gives many industries
+    # figures and projects of their own: each with SUBSTANCE_SENTENCES such sentences is one
+    # it develops, whatever the strongest one's share
+    substance = substance or {}
+    chosen = [i for i, s in scores.items()
+              if s >= floor or (s >= threshold and substance.get(i, 0) >= SUBSTANCE_SENTENCES)]
     return sorted(chosen, key=lambda i: (-scores[i], INDUSTRIES.index(i)))
 
 
@@ -906,5 +932,6 @@ def tag(article: Article) -> None:
             p for p in found if p not in article.provinces and p in in_title]
     else:
         article.provinces = found or _home_province(article.source, body)
-    article.industries = _chosen_industries(_industry_scores(title, body, bool(scores)), len(body))
+    industry_weights, substance = _industry_evidence(title, body, bool(scores))
+    article.industries = _chosen_industries(industry_weights, len(body), substance)
     complete_date(article)
