@@ -126,6 +126,10 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
 _POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
 _EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
+# an exhaustive list counted after its last name (湖南、湖北、江西三省, 川渝两地): the parties of
+# what the sentence tells, each of them acting (LABELS.md: a province's own action)
+_PARTIES_AFTER = re.compile(r"[^，。；、\d]{0,6}?(?:两|三|四|五|六)(?:省|地|市|省区|省市|省区市|省份)(?!以上|以上)")
+PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
 _VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
@@ -137,7 +141,7 @@ _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出�
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
 # a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
-_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|开通到|开行至|直达|"
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|返回|回到|开往|飞往|发往|驶往|运往|销往|开通至|开通到|开行至|直达|"
                              r"起自|起于|终至|止于)$")
 _ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
 _ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
@@ -352,6 +356,8 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
             n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_MONTAGE_MIN)
         elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
             n = max(n, LEAD_MONTAGE_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
+        elif n <= PARTIES_MAX and _PARTIES_AFTER.match(text, run[-1][0].end):
+            n = 1  # 湖南、湖北、江西三省成立…联盟: the parties, each acting, not examples
         for m, _ in run:
             sizes[m.start] = max(sizes.get(m.start, 0), n)
 
