@@ -215,9 +215,15 @@ def test_a_city_after_its_province_shares_its_venue():
 
 
 def test_a_short_list_in_the_lead_names_no_subject_but_the_hit_of_a_storm():
-    body = ("近日，湖南、江西、贵州三省相继出台促进民营经济发展的若干措施，从融资、用地、人才等方面"
+    body = ("近日，湖南、江西、贵州等地相继出台促进民营经济发展的若干措施，从融资、用地、人才等方面"
             "加大支持力度。\n业内人士认为，各项措施落地后，民营企业经营环境将进一步改善。")
     assert provinces("多项措施支持民营经济发展", body) == []
+    # counted, the list names the parties, each acting (LABELS.md: a province's own action)
+    body = body.replace("等地", "三省")
+    assert set(provinces("多项措施支持民营经济发展", body)) == {"湖南", "江西", "贵州"}
+    body = ("水利部最新调度显示，目前，长江流域四川、重庆、湖北、湖南、安徽5省市耕地受旱面积329万亩，"
+            "部分群众饮水受到影响。\n水利部已启动抗旱四级应急响应，派出工作组指导抗旱。")
+    assert set(provinces("各地全力抗旱保供水", body)) == {"四川", "重庆", "湖北", "湖南", "安徽"}
     body = ("今天，湖南、江西、贵州局地出现了入汛以来最强降雨，多条河流水位上涨。\n"
             "气象部门提醒，未来三天南方仍有较强降雨，需防范山洪和地质灾害。")
     assert set(provinces("南方出现强降雨", body)) == {"湖南", "江西", "贵州"}

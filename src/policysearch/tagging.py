@@ -117,10 +117,13 @@ STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 _LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，。；！？\n]{0,40}")
 LOCATED_CHARS = 400
 _NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
+_SURVEY_TITLE = re.compile(r"各地|多地|多省|各省")
+_IN_THE_CAPITAL = re.compile(r"[在于]京(?:举行|召开|开幕|闭幕|举办|隆重|成立|会见|会谈|出席|开展|发布)")
+_DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|国事访问|正式访问|递交国书")
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
-_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|高温|强对流|冰雹|沙尘|灾")
+_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -128,11 +131,11 @@ _POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长
 _EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
 # an exhaustive list counted after its last name (湖南、湖北、江西三省, 川渝两地): the parties of
 # what the sentence tells, each of them acting (LABELS.md: a province's own action)
-_PARTIES_AFTER = re.compile(r"[^，。；、\d]{0,6}?(?:两|三|四|五|六)(?:省|地|市|省区|省市|省区市|省份)(?!以上|以上)")
+_PARTIES_AFTER = re.compile(r"[^，。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
 PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
-_COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
+_COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
@@ -146,7 +149,7 @@ _LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵
 _ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
 _ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
 _SETTING_OUT = re.compile(r"^[^，。；]{0,8}?(?:出发|起飞|启程|启航|始发|起运)")
-_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
+_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|赛区|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
                           # hall named after its city (not 四川省旅游发展大会: the province's own)
@@ -154,7 +157,7 @@ _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|
                           r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|同胞|商会|代表团|"
-                                r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|大学|师范|理工|交通大学|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
+                                r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|[\u4e00-\u9fff]{0,3}?(?:大学|学院)(?!城)|师范|理工|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
@@ -343,7 +346,8 @@ def _titled_names() -> frozenset[str]:
     return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind == "titled")
 
 
-def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, int]:
+def _list_sizes(text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False,
+                parties: dict[int, frozenset[str]] | None = None) -> dict[int, int]:
     """For each mention (by start), the number of distinct provinces in the list of places it
     belongs to (北京、上海、广东等地 -> 3; 湖北武汉 -> 1; 福州、厦门 -> 1)."""
     sizes: dict[int, int] = {}
@@ -356,8 +360,11 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
             n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_MONTAGE_MIN)
         elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
             n = max(n, LEAD_MONTAGE_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
-        elif n <= PARTIES_MAX and _PARTIES_AFTER.match(text, run[-1][0].end):
+        elif (n <= PARTIES_MAX or disaster) and _PARTIES_AFTER.match(text, run[-1][0].end):
             n = 1  # 湖南、湖北、江西三省成立…联盟: the parties, each acting, not examples
+            if parties is not None:
+                names = frozenset(p for _, p in run)
+                parties.update((m.start, names) for m, _ in run)
         for m, _ in run:
             sizes[m.start] = max(sizes.get(m.start, 0), n)
 
@@ -528,7 +535,8 @@ class _Layout:
         for m, province in resolved:
             if len(m.place.provinces) == 1:
                 self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
-        self.list_size = _list_sizes(text, resolved)
+        self.parties: dict[int, frozenset[str]] = {}  # mention start -> all the parties of its list
+        self.list_size = _list_sizes(text, resolved, disaster, self.parties)
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
         in_lead = {p for m, p in resolved if m.start < self.lead_end and not _is_venue(text, m)}
@@ -560,6 +568,9 @@ class _Layout:
         (在河南开封，游客…；在湖南长沙，…) shares its sentence with the others."""
         k = self.full_sentence_of(m.start)
         start, end = self.full_spans[k]
+        if m.start in self.parties:  # 四川、重庆…9省市耕地受旱: a counted list is the sentence's subject
+            return (self.sentence_provinces.get(k, set()) <= self.parties[m.start]
+                    and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
         opening = self.text[start:m.start].lstrip()
         if _POST_AFTER.match(self.text, m.end):
             return False  # 广西某县委书记作了发言: a person's post, not the place's own news
@@ -589,15 +600,18 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     if not resolved and not title_found:
         return _UnitScores({}, set(), title_found)
     # a weather or disaster report (its title or first lines say so): the hit have their sentence
-    disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and len(title_found) != 1
+    disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and not title_found
     layout = _Layout(text, resolved, disaster)
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
+    venues = _title_venues(title) - title_found
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
     per_paragraph: dict[tuple[str, int], set[int]] = {}
     for m, province in resolved:
         ev = evidence.setdefault(province, _Evidence())
         s = layout.sentence_of(m.start)
         factor = layout.factor(m, s)
+        if province in venues:
+            factor = min(factor, VENUE_FACTOR)  # 全国政协会议在京开幕: 三月的北京… sets the scene
         if s not in ev.sentences:
             ev.sentences.add(s)
             if len(ev.sentences) <= MAX_SENTENCES:  # a long report should not drown a paragraph
@@ -624,13 +638,24 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     owned = {p for p, ev in evidence.items()
              if any(_paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    if national or _ROUNDUP_TITLE.search(title) or by_count or disaster:
+    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2)  # 我国…: one example illustrates
+    if survey or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives three places a sentence each): every place it gives a sentence of
         # its own is a subject. Under a title naming one province the others are its background,
         # and a long feature's examples need a paragraph of their own.
         return _UnitScores(scores, own, title_found, owned)
     return _UnitScores(scores, set(), title_found, owned)
+
+
+def _title_venues(title: str) -> set[str]:
+    """The provinces a title names as the venue of its news (全国政协会议在京开幕, 某论坛在北京举行), and
+    Beijing under the title of talks with a foreign leader: there the body's mentions are the
+    venue too, unless the title also names the place for itself."""
+    found = {p for m, p in _resolve(_mentions(title, _load())) if _is_venue(title, m)}
+    if _IN_THE_CAPITAL.search(title) or _DIPLOMACY_TITLE.search(title):
+        found.add("北京")
+    return found
 
 
 def _position_index(starts: list[int]):
