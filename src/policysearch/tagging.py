@@ -723,7 +723,7 @@ SINGLE_SENTENCE_FACTOR = 0.9
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
-SUBSTANCE_SENTENCES = 2       # sentences of substance of its own that lift an industry over the relative floor
+SUBSTANCE_SENTENCES = 1       # a sentence of substance of its own (a figure, a project) lifts an industry over the relative floor
 LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT characters: a list of measures
                               # gives the industries it develops (the strongest), not every one it names
 
