@@ -575,7 +575,7 @@ class _Layout:
         if _POST_AFTER.match(self.text, m.end):
             return False  # 广西某县委书记作了发言: a person's post, not the place's own news
         topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…; 眼下，在…的河北南和
-            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1)
+            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1 and "、" not in opening)
         return (topical and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
 
@@ -583,7 +583,9 @@ class _Layout:
         """A paragraph is the place's own when it opens on it (or returns to it) and names no
         other province: a paragraph naming several is a montage of places."""
         start = self.paragraph_starts[para]
-        opens = m.start - start <= PARAGRAPH_OPENING
+        # it opens on the place, or its first sentence is the place's own (地球“第三极”…腹地，三江源…)
+        opens = m.start - start <= PARAGRAPH_OPENING or (
+            self.full_sentence_of(m.start) == self.full_sentence_of(start) and self.own_sentence(m, province))
         return (not self.paragraph_provinces.get(para, {province}) - {province}
                 and _paragraph_length(self.text, start) >= 40
                 and (opens or len(sentences) >= 2))
