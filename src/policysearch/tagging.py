@@ -752,6 +752,8 @@ _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九
 # a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
 _ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
+_CLAUSE_END = re.compile(r"[，,：:]")
+_TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，。；、]{0,4}$")
 _DOMESTIC = re.compile(r"中国|我国|中方|(?<!国)全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
                        r"十四五|十五五|两会|春运|总台|广交会|进博会|消博会|服贸会|链博会|投洽会")
@@ -780,7 +782,10 @@ def _industry_evidence(title: str, body: str, has_places: bool | None) -> tuple[
     units = _units(title, body)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
-        for industry, score in _unit_industry_scores(unit_title, body[start:end], data, substance).items():
+        unit = _unit_industry_scores(unit_title, body[start:end], data, substance)
+        if unit_title != title:
+            unit = _other_field(unit_title, unit, data)  # an item on police or courts in a round-up
+        for industry, score in unit.items():
             scores[industry] = max(scores.get(industry, 0.0), score)
     if units[0][0] != title:
         for industry, score in _unit_industry_scores(title, "", data).items():
@@ -790,13 +795,18 @@ def _industry_evidence(title: str, body: str, has_places: bool | None) -> tuple[
         if not in_title and not _ECONOMIC_TITLE.search(title):
             return {}, substance
     if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
-        # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a
-        # police story names what was seized: not industry news, unless the title names it
-        in_title = _unit_industry_scores(title, "", data)
-        scores = {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0))
-                  for i, s in scores.items()}
+        scores = _other_field(title, scores, data)
         substance = {}
     return scores, substance
+
+
+def _other_field(title: str, scores: dict[str, float], data: _Data) -> dict[str, float]:
+    """Talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a police
+    story names what was seized: not industry news, unless the title names the industry."""
+    if not _OTHER_FIELD_TITLE.search(title):
+        return scores
+    in_title = _unit_industry_scores(title, "", data)
+    return {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0)) for i, s in scores.items()}
 
 
 def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[str, int] | None = None) -> dict[str, float]:
@@ -820,12 +830,21 @@ def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[st
                         for b, e, _ in hits]
         # 稳住外贸基本盘、建立人工智能发展优势、实施城市更新行动…: a sentence that enumerates
         # topics of several industries lists them all (a series of figures, 9个车间、21条, does not)
-        enumerates = len(_ENUMERATION.findall(sentence)) >= 2 and len(
-            {i for _, _, entries in hits for i, _ in entries}) >= LIST_SENTENCE_INDUSTRIES
+        # A clause of its own (推进大飞机规模化系列化发展) in a sentence that lists others says
+        # something of its industry: the list is read clause by clause.
+        clause_of = _position_index([0] + [m.end() for m in _CLAUSE_END.finditer(sentence)])
+        clause_industries: dict[int, set[str]] = {}
+        for b, _, entries in hits:
+            clause_industries.setdefault(clause_of(b), set()).update(i for i, _ in entries)
+        clause_starts = [0] + [m.end() for m in _CLAUSE_END.finditer(sentence)] + [len(sentence)]
+        enumerating = {c for c, found in clause_industries.items() if len(found) >= LIST_SENTENCE_INDUSTRIES
+                       and len(_ENUMERATION.findall(sentence, clause_starts[c], clause_starts[c + 1])) >= 2}
+        # 使用人工智能+虚拟现实技术, 依托大数据: a tool another field uses names no industry
+        listed_hits = [listed or clause_of(b) in enumerating or bool(_TOOL_BEFORE.search(sentence, max(0, b - 6), b))
+                       for (b, _, _), listed in zip(hits, beside_comma)]
         best: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
-        for (b, e, entries), listed in zip(hits, beside_comma):
-            listed = listed or enumerates
+        for (b, e, entries), listed in zip(hits, listed_hits):
             measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
@@ -839,8 +858,8 @@ def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[st
                 if measured and weight >= 2:
                     figured.add(industry)  # 社会消费品零售总额12345亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
-        if substance is not None and factor > 1.0 and not enumerates:
-            for (b, e, entries), listed in zip(hits, beside_comma):
+        if substance is not None and factor > 1.0:
+            for (b, e, entries), listed in zip(hits, listed_hits):
                 if not listed:
                     for industry in {i for i, w in entries if w >= 2}:
                         substance[industry] = substance.get(industry, 0) + 1
