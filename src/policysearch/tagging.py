@@ -29,7 +29,9 @@ headline with 各地, 多地, 全国 or 我国, or a news item under a title nam
 that makes three places each the topic of a sentence of its own) makes a subject of every place
 it gives a full sentence of its own: the sentence names it near its start and no other province
 (黑龙江绥芬河市启动全民核酸检测…; 在天津，…). A bare list (北京、上海、广东等地) says nothing
-about each and makes none.
+about each and makes none; a counted list (湖南、湖北、江西三省成立…, 四川、重庆…9省市耕地受旱) names the
+parties of what its sentence tells, each acting, and makes each a subject. Under a title with
+我国 or 全国 one example illustrates the national news; two or more make a survey.
 
 Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
@@ -37,13 +39,25 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
   上海、广东出台…), except where a weather or disaster report (its title or first lines say so)
   names the hit (湖北、安徽、河南出现强降雨); there each province with a sentence of its own is hit;
-- two full sentences about a province in the body make it a subject, as the title or lead does;
+- two full sentences about a province in the body make it a subject, as the title or lead does,
+  and so does a paragraph of its own (80 characters or more, opening on the place or with a first
+  sentence that is the place's own), however strong the main place is (LABELS.md: "a full
+  paragraph of substance");
+- a sentence is a place's own when the place is its only province and is named in its first 12
+  characters, or in its first 24 with at most one comma and no list of names before it
+  (眼下，在…的河北南和，…);
+- a place the title gives as the venue (全国政协会议在京开幕, 某论坛在北京举行) is a venue in the
+  body too (三月的北京… sets the scene), and so is Beijing under the title of talks with a foreign
+  leader; a games zone (广东赛区) is a venue, a provincial team (浙江队) a body of people;
+- a weather or disaster report makes a survey of the hit only under a title that names no
+  province: under 习近平在北京河北考察灾后… a past visit elsewhere is background;
 - under a title naming a province, other places given a sentence each are its background, and
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
 - the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京) and the place of a
   signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
   is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them;
-- national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place.
+- national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place, nor does a
+  university or college (北京语言大学), nor a route's name (京港澳高速).
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
@@ -57,7 +71,23 @@ term of the industry or a second sentence is. A word of every field (互联网, 
 makes an industry alone, and using a tool (运用大数据) or naming a ministry, a social-insurance
 fund or 农民工 says nothing of one. Stories whose field is not an industry (talks with a foreign
 leader, police, courts, the military, hospitals, fire and rescue, disasters, honours) count their
-body at half unless the title names the industry.
+body at half unless the title names the industry, and so does such an item of a round-up.
+
+Where LABELS.md is silent about industries, these choices were made:
+- an official document (国务院关于…的通知, …的答复) says in its title what it regulates: one whose
+  title names no industry and not the economy (产业, 贸易, 投资, 消费, 市场, 企业 …) regulates none,
+  however often its body names housing loans, drugs or vehicles (a tax deduction, a hospital's
+  appraisal, a number plate);
+- in a long document one sentence of substance of its own (the term outside any list, in a
+  sentence with a figure, a project or a measure) lifts an industry over the relative floor: a
+  government work report gives most industries figures and projects of their own;
+- a list is read clause by clause: 推进大飞机规模化系列化发展 says something of its industry even in
+  a sentence that lists others, and a clause listing three industries (集成电路、生物医药、人工智能等)
+  says nothing of each;
+- a term right after 使用, 运用, 利用, 借助, 依托, 采用 or 应用 is a tool another field uses
+  (使用人工智能和虚拟现实技术 in a gala) and names no industry;
+- foreign investment (外资) is not trade; vaccination (接种疫苗) is health, vaccines made are
+  生物医药; spaceflight (载人航天, 空间站, 飞船) is 装备制造 (航空航天).
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
