@@ -79,8 +79,11 @@ Where LABELS.md is silent about industries, these choices were made:
   however often its body names housing loans, drugs or vehicles (a tax deduction, a hospital's
   appraisal, a number plate);
 - in a long document one sentence of substance of its own (the term outside any list, in a
-  sentence with a figure, a project or a measure) lifts an industry over the relative floor: a
-  government work report gives most industries figures and projects of their own;
+  sentence with a figure, a project or a measure) lifts an industry over the relative floor,
+  and its bar rises with the fourth root of the length rather than the square root: a
+  government work report gives most industries figures and projects of their own (a leave-one-
+  file-out logistic fit over the rules' own evidence said as much: the score, not its ratio to
+  the length-scaled bar, separates the industries a report develops);
 - a list is read clause by clause: 推进大飞机规模化系列化发展 says something of its industry even in
   a sentence that lists others, and a clause listing three industries (集成电路、生物医药、人工智能等)
   says nothing of each;
@@ -755,6 +758,8 @@ SINGLE_SENTENCE_FACTOR = 0.9
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
+LONG_EXPONENT = 0.5           # past LONG_TEXT the bar rises with this power of the length
+SUBSTANCE_EXPONENT = 0.25     # ... and for an industry with a sentence of substance of its own, this power
 SUBSTANCE_SENTENCES = 1       # a sentence of substance of its own (a figure, a project) lifts an industry over the relative floor
 LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT characters: a list of measures
                               # gives the industries it develops (the strongest), not every one it names
@@ -935,17 +940,18 @@ def subject_industries(title: str, body: str, has_places: bool | None = None) ->
 def _chosen_industries(scores: dict[str, float], length: int, substance: dict[str, int] | None = None) -> list[str]:
     if not scores:
         return []
-    threshold, relative = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE
+    threshold, relative, substantial = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE, INDUSTRY_THRESHOLD
     if length > LONG_TEXT:
-        threshold *= (length / LONG_TEXT) ** 0.5
+        threshold *= (length / LONG_TEXT) ** LONG_EXPONENT
+        substantial *= (length / LONG_TEXT) ** SUBSTANCE_EXPONENT
         relative += (LONG_RELATIVE - INDUSTRY_RELATIVE) * min(1.0, (length - LONG_TEXT) / (2 * LONG_TEXT))
     floor = max(threshold, relative * max(scores.values()))
     # a long report (a government work report, a survey of the economy) gives many industries
     # figures and projects of their own: each with SUBSTANCE_SENTENCES such sentences is one
-    # it develops, whatever the strongest one's share
+    # it develops, whatever the strongest one's share, and its bar rises more slowly with length
     substance = substance or {}
     chosen = [i for i, s in scores.items()
-              if s >= floor or (s >= threshold and substance.get(i, 0) >= SUBSTANCE_SENTENCES)]
+              if s >= floor or (s >= substantial and substance.get(i, 0) >= SUBSTANCE_SENTENCES)]
     return sorted(chosen, key=lambda i: (-scores[i], INDUSTRIES.index(i)))
 
 
