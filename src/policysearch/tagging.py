@@ -70,7 +70,7 @@ and a figure is not yet enough: the term in the title, its own figure (产量增
 term of the industry or a second sentence is. A word of every field (互联网, 工业, 游客) never
 makes an industry alone, and using a tool (运用大数据) or naming a ministry, a social-insurance
 fund or 农民工 says nothing of one. Stories whose field is not an industry (talks with a foreign
-leader, police, courts, the military, hospitals, fire and rescue, disasters, honours) count their
+leader, police, courts, the military, hospitals, fire and rescue, storms, floods and earthquakes, honours) count their
 body at half unless the title names the industry, and so does such an item of a round-up.
 
 Where LABELS.md is silent about industries, these choices were made:
@@ -770,7 +770,7 @@ LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT char
 _OTHER_FIELD_TITLE = re.compile(
     r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|"
     r"公安|警方|警察|民警|法院|检察|审判|庭审|判处|犯罪|诈骗|维和|官兵|解放军|武警|国防部|"
-    r"医院|消防|救援|地质灾害|险情|"
+    r"医院|消防|救援|地质灾害|险情|暴雨|降雨|降雪|暴雪|寒潮|大风|沙尘|台风|洪水|洪涝|汛情|地震|"
     r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
 OTHER_FIELD_FACTOR = 0.5
 # An official document (国务院关于…的通知, …对…建议的答复) says in its title what it regulates. One
