@@ -75,9 +75,9 @@ body at half unless the title names the industry, and so does such an item of a 
 
 Where LABELS.md is silent about industries, these choices were made:
 - an official document (国务院关于…的通知, …的答复) says in its title what it regulates: one whose
-  title names no industry and not the economy (产业, 贸易, 投资, 消费, 市场, 企业 …) regulates none,
-  however often its body names housing loans, drugs or vehicles (a tax deduction, a hospital's
-  appraisal, a number plate);
+  title names a field that is not an industry (taxes, health care, schools, employment, the
+  government's own work, honours, number plates) and no industry regulates none, however often
+  its body names housing loans, drugs or vehicles;
 - in a long document one sentence of substance of its own (the term outside any list, in a
   sentence with a figure, a project or a measure) lifts an industry over the relative floor,
   and its bar rises with the fourth root of the length rather than the square root: a
@@ -774,11 +774,13 @@ _OTHER_FIELD_TITLE = re.compile(
     r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
 OTHER_FIELD_FACTOR = 0.5
 # An official document (国务院关于…的通知, …对…建议的答复) says in its title what it regulates. One
-# about taxes, hospitals, number plates or government websites regulates no industry, however
-# often its body names housing loans, drugs or vehicles: its body's industries count only where
-# the title names an industry or the economy (产业, 贸易, 投资 …).
+# whose title names a field that is not an industry (taxes, health care, schools, employment, the
+# government's own work, honours, number plates) regulates none, however often its body names
+# housing loans, drugs or vehicles, unless the title names an industry too. A reply to a
+# province, a plan or a programme (无废城市建设) is read like any long document.
 _OFFICIAL_TITLE = re.compile(r"(?:关于|对).{2,}?的?(?:通知|意见|决定|批复|复函|函|通报|办法|规定|方案|答复|公告|命令|指示|报告|纲要|规划)$")
-_ECONOMIC_TITLE = re.compile(r"产业|经济|贸易|投资|消费|市场|企业|工业|开放|商品|营商")
+_ADMINISTRATION_TITLE = re.compile(r"所得税|税收|纳税|医院|医疗|卫生|教育|学校|幼儿园|就业|社会保险|养老保险|政务|网站|"
+                                   r"执法|督查|表扬|表彰|激励|号牌|消防|人员|任免|编制|放假|节假日")
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
@@ -827,7 +829,7 @@ def _industry_evidence(title: str, body: str, has_places: bool | None) -> tuple[
             scores[industry] = scores.get(industry, 0.0) + score
     if _OFFICIAL_TITLE.search(title):
         in_title = _unit_industry_scores(title, "", data)
-        if not in_title and not _ECONOMIC_TITLE.search(title):
+        if not in_title and _ADMINISTRATION_TITLE.search(title):
             return {}, substance
     if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
         scores = _other_field(title, scores, data)
