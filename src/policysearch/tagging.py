@@ -26,8 +26,8 @@ it sits is a venue.
 Round-ups and surveys (../shared/dev/LABELS.md, "Round-ups"): a 快讯 page is read item by
 item, each item judged on its own under its headline. A survey of several regions (a title or
 headline with 各地, 多地, 全国 or 我国, or a news item under a title naming no single province
-that makes three places each the topic of a sentence of its own) makes a subject of every place
-it gives a full sentence of its own: the sentence names it near its start and no other province
+that makes two places or more each the topic of a sentence of its own) makes a subject of every
+place it gives a full sentence of its own: the sentence names it near its start and no other province
 (黑龙江绥芬河市启动全民核酸检测…; 在天津，…). A bare list (北京、上海、广东等地) says nothing
 about each and makes none; a counted list (湖南、湖北、江西三省成立…, 四川、重庆…9省市耕地受旱) names the
 parties of what its sentence tells, each acting, and makes each a subject. Under a title with
@@ -135,7 +135,7 @@ RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
 EXAMPLES_MIN = 2            # names in a list closed by 等 (北京、上海等地) that give examples
-SURVEY_MIN = 3              # places each given a sentence of its own that make a survey of regions
+SURVEY_MIN = 2              # places each given a sentence of its own that make a survey of regions
 SURVEY_MAX_CHARS = 2000     # ... in a news item; a long feature's examples need a paragraph
 OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
 OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
@@ -676,8 +676,8 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2)  # 我国…: one example illustrates
     if survey or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
-        # province that gives three places a sentence each): every place it gives a sentence of
-        # its own is a subject. Under a title naming one province the others are its background,
+        # province that gives two places or more a sentence each): every place it gives a
+        # sentence of its own is a subject. Under a title naming one province the others are its background,
         # and a long feature's examples need a paragraph of their own.
         return _UnitScores(scores, own, title_found, owned)
     return _UnitScores(scores, set(), title_found, owned)
