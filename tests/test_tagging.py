@@ -172,6 +172,10 @@ def test_a_survey_makes_each_place_with_a_sentence_of_its_own_a_subject():
     assert set(provinces("各地抓紧秋收秋种", body)) == {"甘肃", "湖南", "江西"}
     # the same sentences under a headline that names no place and no 各地: still a survey
     assert set(provinces("秋收秋种进展顺利", body)) == {"甘肃", "湖南", "江西"}
+    # two places with a sentence of their own each make one too
+    body = ("今年“五一”假期，入境游持续升温。\n在浙江绍兴，多国游客走进乡村体验竹编技艺，参观科技创新基地。"
+            "在海南，环岛高铁串联起12个主要市县，铁路部门增设多语种服务，外籍旅客出行量显著增加。")
+    assert set(provinces("入境游升温", body)) == {"浙江", "海南"}
 
 
 def test_under_a_title_naming_a_place_other_places_are_background():
