@@ -503,6 +503,11 @@ def test_a_clause_of_its_own_in_a_listing_sentence_counts():
     assert "装备制造" in industries("某市推进现代化产业体系建设", body)
 
 
+def test_an_industrys_own_manufacturing_is_not_manufacturing_as_a_whole():
+    body = "今年前两个月，我国电子信息制造业生产快速增长，规模以上电子信息制造业增加值同比增长14.2%，营业收入增长14.3%。"
+    assert industries("前两个月电子信息制造业增加值增长14.2%", body) == ["电子信息"]
+
+
 def test_a_tool_another_field_uses_names_no_industry():
     body = ("今年的晚会使用人工智能和虚拟现实技术，突破了传统舞台空间，演员与虚拟场景实时互动，"
             "为观众带来全新的视听体验，晚会收视率创新高。")

@@ -89,6 +89,8 @@ Where LABELS.md is silent about industries, these choices were made:
   says nothing of each;
 - a term right after 使用, 运用, 利用, 借助, 依托, 采用 or 应用 is a tool another field uses
   (使用人工智能和虚拟现实技术 in a gala) and names no industry;
+- a word of industry as a whole right after an industry's own term (电子信息制造业, 钢铁工业) names
+  that industry, not 制造业;
 - foreign investment (外资) is not trade; vaccination (接种疫苗) is health, vaccines made are
   生物医药; spaceflight (载人航天, 空间站, 飞船) is 装备制造 (航空航天).
 
@@ -739,6 +741,7 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 
 # --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole, and checked on
 # bench items labelled by hand against LABELS.md)
+GENERAL_INDUSTRY = "制造业"     # manufacturing or industry as a whole (LABELS.md)
 INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.15       # of the strongest industry's score
@@ -848,8 +851,8 @@ def _other_field(title: str, scores: dict[str, float], data: _Data) -> dict[str,
 
 def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[str, int] | None = None) -> dict[str, float]:
     scores: dict[str, float] = {}
-    for _, _, term in data.term_scanner.finditer(title):
-        for industry, weight in data.terms[term]:
+    for _, _, entries in _qualified([(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(title)]):
+        for industry, weight in entries:
             scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight
     in_title = set(scores)
     sentences_of: dict[str, set[int]] = {}
@@ -859,7 +862,7 @@ def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[st
     spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
     for index, (start, stop) in enumerate(spans):
         sentence = body[start:stop]
-        hits = [(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence) if data.terms[t]]
+        hits = _qualified([(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence) if data.terms[t]])
         if not hits:
             continue
         # 《证券投资基金法》, 《农业法》: a term inside the name of a law or a work names it, no more
@@ -916,6 +919,19 @@ def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[st
         # a long document repeats them (房屋 in a report on a landslide) and they make nothing there
         scores[industry] *= WEAK_ONLY_FACTOR if len(body) <= LONG_TEXT else 0.0
     return scores
+
+
+def _qualified(hits: list[tuple[int, int, list[tuple[str, float]]]]) -> list[tuple[int, int, list[tuple[str, float]]]]:
+    """电子信息制造业, 钢铁工业, 汽车工业: a word of industry as a whole right after an industry's
+    own term names that industry, not manufacturing as a whole."""
+    out = []
+    for hit in hits:
+        b, _, entries = hit
+        if out and out[-1][1] == b and {i for i, _ in entries} == {GENERAL_INDUSTRY} and \
+                GENERAL_INDUSTRY not in {i for i, _ in out[-1][2]}:
+            continue
+        out.append(hit)
+    return out
 
 
 _LAW_NAME_END = re.compile(r"[^《》]*?(?:法|条例|法典)(?:实施条例|修正案)?[》>〉]")
