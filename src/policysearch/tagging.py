@@ -771,7 +771,7 @@ LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT char
 # courts and the military, honours and lives of people. Their industry terms count at half
 # unless the title names the industry: such a story reports an industry's activity only rarely.
 _OTHER_FIELD_TITLE = re.compile(
-    r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|"
+    r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|外交|"
     r"公安|警方|警察|民警|法院|检察|审判|庭审|判处|犯罪|诈骗|维和|官兵|解放军|武警|国防部|"
     r"医院|消防|救援|地质灾害|险情|暴雨|降雨|降雪|暴雪|寒潮|大风|沙尘|台风|洪水|洪涝|汛情|地震|"
     r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
