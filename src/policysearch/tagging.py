@@ -70,8 +70,9 @@ and a figure is not yet enough: the term in the title, its own figure (产量增
 term of the industry or a second sentence is. A word of every field (互联网, 工业, 游客) never
 makes an industry alone, and using a tool (运用大数据) or naming a ministry, a social-insurance
 fund or 农民工 says nothing of one. Stories whose field is not an industry (talks with a foreign
-leader, police, courts, the military, hospitals, fire and rescue, storms, floods and earthquakes, honours) count their
-body at half unless the title names the industry, and so does such an item of a round-up.
+leader, police, courts, the military, hospitals, fire and rescue, storms, floods and earthquakes,
+honours) count their body at half unless the title names the industry, and so does such an item
+of a round-up.
 
 Where LABELS.md is silent about industries, these choices were made:
 - an official document (国务院关于…的通知, …的答复) says in its title what it regulates: one whose
@@ -672,15 +673,15 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
     # LABELS.md: a full paragraph of substance makes a subject, however strong the main place is
-    owned = {p for p, ev in evidence.items()
-             if any(_paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
+    owned = {p for p, ev in evidence.items() if any(
+        _paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
     survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2)  # 我国…: one example illustrates
     if survey or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives two places or more a sentence each): every place it gives a
-        # sentence of its own is a subject. Under a title naming one province the others are its background,
-        # and a long feature's examples need a paragraph of their own.
+        # sentence of its own is a subject. Under a title naming one province the others are its
+        # background, and a long feature's examples need a paragraph of their own.
         return _UnitScores(scores, own, title_found, owned)
     return _UnitScores(scores, set(), title_found, owned)
 
@@ -763,7 +764,8 @@ SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 c
 LONG_TEXT = 2000
 LONG_EXPONENT = 0.5           # past LONG_TEXT the bar rises with this power of the length
 SUBSTANCE_EXPONENT = 0.25     # ... and for an industry with a sentence of substance of its own, this power
-SUBSTANCE_SENTENCES = 1       # a sentence of substance of its own (a figure, a project) lifts an industry over the relative floor
+SUBSTANCE_SENTENCES = 1       # sentences of substance of its own (a figure, a project) that lift an
+                              # industry of a long document over the relative floor
 LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT characters: a list of measures
                               # gives the industries it develops (the strongest), not every one it names
 
@@ -808,7 +810,8 @@ def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str
     return _industry_evidence(title, body, has_places)[0]
 
 
-def _industry_evidence(title: str, body: str, has_places: bool | None) -> tuple[dict[str, float], dict[str, int]]:
+def _industry_evidence(title: str, body: str,
+                       has_places: bool | None) -> tuple[dict[str, float], dict[str, int]]:
     """(weight of each industry, the number of sentences that give it substance of its own: a
     term that stands alone, outside a list, in a sentence with a figure, a project or a measure)."""
     substance: dict[str, int] = {}
@@ -849,7 +852,8 @@ def _other_field(title: str, scores: dict[str, float], data: _Data) -> dict[str,
     return {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0)) for i, s in scores.items()}
 
 
-def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[str, int] | None = None) -> dict[str, float]:
+def _unit_industry_scores(title: str, body: str, data: _Data,
+                          substance: dict[str, int] | None = None) -> dict[str, float]:
     scores: dict[str, float] = {}
     for _, _, entries in _qualified([(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(title)]):
         for industry, weight in entries:
@@ -862,7 +866,8 @@ def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[st
     spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
     for index, (start, stop) in enumerate(spans):
         sentence = body[start:stop]
-        hits = _qualified([(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence) if data.terms[t]])
+        hits = _qualified([(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence)
+                           if data.terms[t]])
         if not hits:
             continue
         # 《证券投资基金法》, 《农业法》: a term inside the name of a law or a work names it, no more
@@ -880,7 +885,8 @@ def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[st
         enumerating = {c for c, found in clause_industries.items() if len(found) >= LIST_SENTENCE_INDUSTRIES
                        and len(_ENUMERATION.findall(sentence, clause_starts[c], clause_starts[c + 1])) >= 2}
         # 使用人工智能+虚拟现实技术, 依托大数据: a tool another field uses names no industry
-        listed_hits = [listed or clause_of(b) in enumerating or bool(_TOOL_BEFORE.search(sentence, max(0, b - 6), b))
+        listed_hits = [listed or clause_of(b) in enumerating
+                       or bool(_TOOL_BEFORE.search(sentence, max(0, b - 6), b))
                        for (b, _, _), listed in zip(hits, beside_comma)]
         best: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
@@ -921,14 +927,17 @@ def _unit_industry_scores(title: str, body: str, data: _Data, substance: dict[st
     return scores
 
 
-def _qualified(hits: list[tuple[int, int, list[tuple[str, float]]]]) -> list[tuple[int, int, list[tuple[str, float]]]]:
+_Hit = tuple[int, int, list[tuple[str, float]]]  # start, end, (industry, weight) of a term found
+
+
+def _qualified(hits: list[_Hit]) -> list[_Hit]:
     """电子信息制造业, 钢铁工业, 汽车工业: a word of industry as a whole right after an industry's
     own term names that industry, not manufacturing as a whole."""
     out = []
     for hit in hits:
         b, _, entries = hit
-        if out and out[-1][1] == b and {i for i, _ in entries} == {GENERAL_INDUSTRY} and \
-                GENERAL_INDUSTRY not in {i for i, _ in out[-1][2]}:
+        before = {i for i, _ in out[-1][2]} if out and out[-1][1] == b else set()
+        if {i for i, _ in entries} == {GENERAL_INDUSTRY} and before and GENERAL_INDUSTRY not in before:
             continue
         out.append(hit)
     return out
@@ -955,7 +964,8 @@ def subject_industries(title: str, body: str, has_places: bool | None = None) ->
     return _chosen_industries(industry_weights, len(body), substance)
 
 
-def _chosen_industries(scores: dict[str, float], length: int, substance: dict[str, int] | None = None) -> list[str]:
+def _chosen_industries(scores: dict[str, float], length: int,
+                       substance: dict[str, int] | None = None) -> list[str]:
     if not scores:
         return []
     threshold, relative, substantial = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE, INDUSTRY_THRESHOLD
