@@ -160,6 +160,9 @@ _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
 _DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
+# the announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《今日中国》播出甘肃篇): what
+# it depicts is not the news, the broadcast is
+_PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -184,7 +187,7 @@ _LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵
                              r"起自|起于|终至|止于)$")
 _ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
 _ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
-_SETTING_OUT = re.compile(r"^[^，。；]{0,8}?(?:出发|起飞|启程|启航|始发|起运)")
+_SETTING_OUT = re.compile(r"^[^，。；]{0,10}?(?:出发|起飞|启程|启航|始发|起运|飞赴|飞往|奔赴|赶赴)")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|赛区|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
@@ -262,13 +265,20 @@ class _Scanner:
                 i += 1
 
 
+def _distinctive(name: str, level: str) -> bool:
+    """A county's short name of three characters or more (满洲里, 绥芬河, 霍尔果斯) is no piece of
+    common words, as 金寨 or 大新 may be: it stands on its own. One ending in 县 or 族 (河南县 in
+    河南县域, 东乡族 the people) does not."""
+    return level == "county-short" and len(name) >= 3 and not name.endswith(("县", "族"))
+
+
 @lru_cache(maxsize=1)
 def _load() -> _Data:
     found: dict[str, tuple[set[str], bool]] = {}
     for name, province, level, _code in _data_lines("places.tsv"):
         provinces, strong = found.setdefault(name, (set(), False))
         provinces.add(province)
-        found[name] = (provinces, strong or level in STRONG_LEVELS)
+        found[name] = (provinces, strong or level in STRONG_LEVELS or _distinctive(name, level))
     for name, provinces, kind in _data_lines("regions.tsv"):
         found[name] = (set(provinces.split(",")), kind not in ("backup", "titled"))
     for word, *_ in list(_data_lines("place_traps.tsv")) + list(_data_lines("not_places.tsv")):
@@ -343,6 +353,10 @@ def _resolve(mentions: list[_Mention], known: set[str] | None = None) -> list[tu
     for m in mentions:
         if _stands_alone(m):
             out.extend((m, p) for p in sorted(m.place.provinces))
+        elif m.name in _shared_landmarks():
+            # 港珠澳大桥, 太湖: a landmark shared by provinces is where the work or event named
+            # beside it lies (珠海连接线 -> 广东), not all of them at once
+            out.extend((m, p) for p in sorted(m.place.provinces & known))
         elif len(m.place.provinces) > 1 or m.place.strong or m.name in _backup_names():
             candidates = sorted(m.place.provinces & known)
             if len(candidates) == 1:
@@ -366,7 +380,16 @@ def _stands_alone(m: _Mention) -> bool:
 
 @lru_cache(maxsize=1)
 def _region_names() -> frozenset[str]:
-    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind not in ("backup", "titled"))
+    return frozenset(name for name, provinces, kind in _data_lines("regions.tsv")
+                     if kind not in ("backup", "titled") and not (kind == "landmark" and "," in provinces))
+
+
+@lru_cache(maxsize=1)
+def _shared_landmarks() -> frozenset[str]:
+    """Landmarks shared by several provinces (港珠澳大桥, 太湖, 祁连山): each counts for the
+    provinces the article names otherwise."""
+    return frozenset(name for name, provinces, kind in _data_lines("regions.tsv")
+                     if kind == "landmark" and "," in provinces)
 
 
 @lru_cache(maxsize=1)
@@ -628,6 +651,8 @@ class _Layout:
 
 
 def _unit_scores(title: str, text: str) -> _UnitScores:
+    if _PROGRAMME_TITLE.search(title):
+        return _UnitScores({}, set(), set())  # a programme announced: the broadcast is the news
     mentions = _mentions(text, _load())
     title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
     if not any(name in title for name in _titled_names()):
