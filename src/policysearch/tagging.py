@@ -784,6 +784,7 @@ LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a li
 # One sentence past the lead (一张银行卡, 电力通信中断) is a passing mention unless the title
 # or the lead names the industry too: it counts this much.
 SINGLE_SENTENCE_FACTOR = 0.9
+ITEM_THRESHOLD = INDUSTRY_THRESHOLD  # an item of a round-up, judged on its own
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
@@ -835,37 +836,62 @@ def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str
     return _industry_evidence(title, body, has_places)[0]
 
 
-def _industry_evidence(title: str, body: str,
-                       has_places: bool | None) -> tuple[dict[str, float], dict[str, int]]:
+_Item = tuple[dict[str, float], int, dict[str, int]]  # an item's industry weights, length, substance
+
+
+def _industry_evidence(title: str, body: str, has_places: bool | None
+                       ) -> tuple[dict[str, float], dict[str, int], list[_Item]]:
     """(weight of each industry, the number of sentences that give it substance of its own: a
-    term that stands alone, outside a list, in a sentence with a figure, a project or a measure)."""
+    term that stands alone, outside a list, in a sentence with a figure, a project or a measure,
+    and for a round-up read item by item the same evidence of each item)."""
     substance: dict[str, int] = {}
     if has_places is None:
         has_places = bool(_provinces(title, body)[0])
     if not has_places and not _DOMESTIC.search(title + body[:DOMESTIC_LEAD_CHARS]):
         # news about other countries (one of them may talk of China further down): its
         # industries are not ours to facet
-        return {}, substance
+        return {}, substance, []
     data = _load()
     units = _units(title, body)
     scores: dict[str, float] = {}
+    items: list[_Item] = []
+    in_page_title = _unit_industry_scores(title, "", data) if len(units) > 1 else {}
     for unit_title, start, end in units:
-        unit = _unit_industry_scores(unit_title, body[start:end], data, substance)
+        unit_substance: dict[str, int] = {}
+        unit = _unit_industry_scores(unit_title, body[start:end], data, unit_substance)
+        for industry, n in unit_substance.items():
+            substance[industry] = substance.get(industry, 0) + n
         if unit_title != title:
             unit = _other_field(unit_title, unit, data)  # an item on police or courts in a round-up
         for industry, score in unit.items():
             scores[industry] = max(scores.get(industry, 0.0), score)
-    if units[0][0] != title:
-        for industry, score in _unit_industry_scores(title, "", data).items():
-            scores[industry] = scores.get(industry, 0.0) + score
+        if len(units) > 1:
+            merged = dict(unit)
+            for industry, score in in_page_title.items():
+                merged[industry] = merged.get(industry, 0.0) + score
+            items.append((merged, end - start, unit_substance))
+    for industry, score in in_page_title.items():
+        scores[industry] = scores.get(industry, 0.0) + score
     if _OFFICIAL_TITLE.search(title):
         in_title = _unit_industry_scores(title, "", data)
         if not in_title and _ADMINISTRATION_TITLE.search(title):
-            return {}, substance
+            return {}, substance, []
     if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
         scores = _other_field(title, scores, data)
         substance = {}
-    return scores, substance
+    return scores, substance, items
+
+
+def _industries(title: str, body: str, has_places: bool | None) -> list[str]:
+    """The industries chosen: a round-up's items each on their own (LABELS.md: each item counts on
+    its own, and a long page of items does not raise the bar of each), any other article whole."""
+    scores, substance, items = _industry_evidence(title, body, has_places)
+    if not items:
+        return _chosen_industries(scores, len(body), substance)
+    chosen: set[str] = set()
+    for unit, length, unit_substance in items:
+        chosen.update(_chosen_industries(unit, length, unit_substance, ITEM_THRESHOLD))
+    return sorted(chosen, key=lambda i: (-scores.get(i, 0.0), INDUSTRIES.index(i)))
 
 
 def _other_field(title: str, scores: dict[str, float], data: _Data) -> dict[str, float]:
@@ -984,16 +1010,14 @@ def _in_law_name(sentence: str, pos: int) -> bool:
 
 def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
     """The industries the article says something specific about, strongest first."""
-    title, body = _simple(title), _simple(body)
-    industry_weights, substance = _industry_evidence(title, body, has_places)
-    return _chosen_industries(industry_weights, len(body), substance)
+    return _industries(_simple(title), _simple(body), has_places)
 
 
-def _chosen_industries(scores: dict[str, float], length: int,
-                       substance: dict[str, int] | None = None) -> list[str]:
+def _chosen_industries(scores: dict[str, float], length: int, substance: dict[str, int] | None = None,
+                       bar: float = INDUSTRY_THRESHOLD) -> list[str]:
     if not scores:
         return []
-    threshold, relative, substantial = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE, INDUSTRY_THRESHOLD
+    threshold, relative, substantial = bar, INDUSTRY_RELATIVE, bar
     if length > LONG_TEXT:
         threshold *= (length / LONG_TEXT) ** LONG_EXPONENT
         substantial *= (length / LONG_TEXT) ** SUBSTANCE_EXPONENT
@@ -1073,6 +1097,5 @@ def tag(article: Article) -> None:
             p for p in found if p not in article.provinces and p in in_title]
     else:
         article.provinces = found or _home_province(article.source, body)
-    industry_weights, substance = _industry_evidence(title, body, bool(scores))
-    article.industries = _chosen_industries(industry_weights, len(body), substance)
+    article.industries = _industries(title, body, bool(scores))
     complete_date(article)
