@@ -163,6 +163,8 @@ _DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台
 # the announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《今日中国》播出甘肃篇): what
 # it depicts is not the news, the broadcast is
 _PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
+_BROADCAST = re.compile(r"节目|栏目|纪录片|电视剧|播出|开播|首播")  # 《走进县城看发展》明天走进吉林抚松: a programme
+PROGRAMME_CHARS = 60
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -179,6 +181,8 @@ _VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
 # tells a career (曾任, 历任, 时任, 原总经理): neither makes the place a subject.
+_SPEAKER_AFTER = re.compile(r"[^，。；、：:\n“”\"]{0,16}?[：:]\s*[“\"]")
+_COMING_FROM = re.compile(r"来自([^，。；：:\n]{0,20}?[、和及])?$")  # ... a list of them
 _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出生|生于|籍贯|"
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
@@ -196,6 +200,7 @@ _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|
                           r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|同胞|商会|代表团|"
+                                r"[\u4e00-\u9fff]{1,8}?(?:有限公司|有限责任公司|股份公司)|"  # 上海某某物流有限公司
                                 r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|[\u4e00-\u9fff]{0,3}?(?:大学|学院)(?!城)|师范|理工|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
@@ -615,6 +620,10 @@ class _Layout:
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
         post = bool(_POST_AFTER.match(self.text, m.end))  # 北京市委书记某某宣读贺信: a person's post
+        # 浙江嘉兴党员某某：“…”: where a speaker lives; 来自台北、澳门的青年: where people come from
+        coming = _COMING_FROM.search(self.text, max(0, m.start - 24), m.start)
+        post = post or bool(_SPEAKER_AFTER.match(self.text, m.end)) or bool(
+            coming and (coming.group(1) or self.text[m.end: m.end + 1] in "、和及"))
         return LIST_FACTOR if listed or quoted or post or _HISTORY.search(self.text, start, end) else 1.0
 
     def located(self, m: _Mention) -> bool:
@@ -651,7 +660,7 @@ class _Layout:
 
 
 def _unit_scores(title: str, text: str) -> _UnitScores:
-    if _PROGRAMME_TITLE.search(title):
+    if _PROGRAMME_TITLE.search(title) or (title.startswith("《") and _BROADCAST.search(text[:PROGRAMME_CHARS])):
         return _UnitScores({}, set(), set())  # a programme announced: the broadcast is the news
     mentions = _mentions(text, _load())
     title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
