@@ -165,6 +165,8 @@ _DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台
 _PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
 _BROADCAST = re.compile(r"节目|栏目|纪录片|电视剧|播出|开播|首播")  # 《走进县城看发展》明天走进吉林抚松: a programme
 PROGRAMME_CHARS = 60
+PROGRAMME_INDUSTRY = "文化旅游"  # a programme or a drama announced is 影视 news ...
+_NEWS_PROGRAMME = re.compile(r"政论|专题片|纪录片|特别节目|新闻频道")  # ... not a political documentary or a news special
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -659,8 +661,14 @@ class _Layout:
                 and (opens or len(sentences) >= 2))
 
 
+def _is_programme(title: str, text: str) -> bool:
+    """The announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《走进县城看发展》明天
+    走进吉林抚松): README conventions of the blind sets, LABELS.md being silent."""
+    return bool(_PROGRAMME_TITLE.search(title)) or (title.startswith("《") and bool(_BROADCAST.search(text[:PROGRAMME_CHARS])))
+
+
 def _unit_scores(title: str, text: str) -> _UnitScores:
-    if _PROGRAMME_TITLE.search(title) or (title.startswith("《") and _BROADCAST.search(text[:PROGRAMME_CHARS])):
+    if _is_programme(title, text):
         return _UnitScores({}, set(), set())  # a programme announced: the broadcast is the news
     mentions = _mentions(text, _load())
     title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
@@ -872,6 +880,10 @@ def _industry_evidence(title: str, body: str, has_places: bool | None
             substance[industry] = substance.get(industry, 0) + n
         if unit_title != title:
             unit = _other_field(unit_title, unit, data)  # an item on police or courts in a round-up
+        if _is_programme(unit_title, body[start:end]) and not _NEWS_PROGRAMME.search(
+                unit_title + body[start: start + PROGRAMME_CHARS]):
+            # a drama or a programme announced (电视剧《某某》今晚开播) is the culture industry's news
+            unit[PROGRAMME_INDUSTRY] = max(unit.get(PROGRAMME_INDUSTRY, 0.0), INDUSTRY_THRESHOLD)
         for industry, score in unit.items():
             scores[industry] = max(scores.get(industry, 0.0), score)
         if len(units) > 1:
