@@ -150,7 +150,7 @@ STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 
 # Where the subject of the article lies (位于甲省某州某县和乙省某市某县境内), said near
 # the top: each province of the clause is a subject.
-_LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，。；！？\n]{0,40}")
+_LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，,;。；！？\n]{0,40}")
 LOCATED_CHARS = 400
 _NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
 _SURVEY_TITLE = re.compile(r"各地|多地|多省|各省")
@@ -162,7 +162,7 @@ NATIONAL_ADDRESSEE_CHARS = 200
 _DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
 # the announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《今日中国》播出甘肃篇): what
 # it depicts is not the news, the broadcast is
-_PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
+_PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，,;。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
 _BROADCAST = re.compile(r"节目|栏目|纪录片|电视剧|播出|开播|首播")  # 《走进县城看发展》明天走进吉林抚松: a programme
 PROGRAMME_CHARS = 60
 PROGRAMME_INDUSTRY = "文化旅游"  # a programme or a drama announced is 影视 news ...
@@ -170,21 +170,21 @@ _NEWS_PROGRAMME = re.compile(r"政论|专题片|纪录片|特别节目|新闻频
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
-_POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
-_EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
+_POST_AFTER = re.compile(r"[^，,;。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
+_EXAMPLES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
 # an exhaustive list counted after its last name (湖南、湖北、江西三省, 川渝两地): the parties of
 # what the sentence tells, each of them acting (LABELS.md: a province's own action)
-_PARTIES_AFTER = re.compile(r"[^，。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
+_PARTIES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
 PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
-_COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
+_COUNTED_LIST = re.compile(r"^[^，,;。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
+_VENUE_AFTER = re.compile(r"^[^，,;。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
 # tells a career (曾任, 历任, 时任, 原总经理): neither makes the place a subject.
-_SPEAKER_AFTER = re.compile(r"[^，。；、：:\n“”\"]{0,16}?[：:]\s*[“\"]")
-_COMING_FROM = re.compile(r"来自([^，。；：:\n]{0,20}?[、和及])?$")  # ... a list of them
+_SPEAKER_AFTER = re.compile(r"[^，,;。；、：:\n“”\"]{0,16}?[：:]\s*[“\"]")
+_COMING_FROM = re.compile(r"来自([^，,;。；：:\n]{0,20}?[、和及])?$")  # ... a list of them
 _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出生|生于|籍贯|"
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
@@ -193,19 +193,19 @@ _LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵
                              r"起自|起于|终至|止于)$")
 _ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
 _ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
-_SETTING_OUT = re.compile(r"^[^，。；]{0,10}?(?:出发|起飞|启程|启航|始发|起运|飞赴|飞往|奔赴|赶赴)")
+_SETTING_OUT = re.compile(r"^[^，,;。；]{0,10}?(?:出发|起飞|启程|启航|始发|起运|飞赴|飞往|奔赴|赶赴)")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|赛区|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
-                          r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
+                          r"国际[^，,;。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
                           # hall named after its city (not 四川省旅游发展大会: the province's own)
-                          r"[^，。；、省市县区]{0,8}?(?:峰会|论坛|博览会|展览会|交易会|青奥会|年会|对话)|"
-                          r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
+                          r"[^，,;。；、省市县区]{0,8}?(?:峰会|论坛|博览会|展览会|交易会|青奥会|年会|对话)|"
+                          r"[^，,;。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|同胞|商会|代表团|"
                                 r"[\u4e00-\u9fff]{1,8}?(?:有限公司|有限责任公司|股份公司)|"  # 上海某某物流有限公司
                                 r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|[\u4e00-\u9fff]{0,3}?(?:大学|学院)(?!城)|师范|理工|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
-_PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
+_PERSON_TITLE_AFTER = re.compile(r"[^，,;。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，,;。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
 # Characters that end the syllable before 州 in transliterated foreign names; a Chinese name
 # before 德州, 达州, 通州 is a province or prefecture (山东德州, 四川达州), never one of these.
@@ -833,12 +833,12 @@ DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
 # a figure right after the term (零售总额12345亿元, 产量增长20%): the sentence measures the industry
-_MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
+_MEASURED = re.compile(r"[^，,;。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
 # a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
-_ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，。；、]{0,8}?\d")
+_ATTRIBUTED = re.compile(r"[^，,;。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，,;。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _CLAUSE_END = re.compile(r"[，,：:]")
-_TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，。；、]{0,4}$")
+_TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，,;。；、]{0,4}$")
 _DOMESTIC = re.compile(r"中国|我国|中方|(?<!国)全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
                        r"十四五|十五五|两会|春运|总台|广交会|进博会|消博会|服贸会|链博会|投洽会")
