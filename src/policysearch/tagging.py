@@ -167,6 +167,8 @@ _BROADCAST = re.compile(r"节目|栏目|纪录片|电视剧|播出|开播|首播
 PROGRAMME_CHARS = 60
 PROGRAMME_INDUSTRY = "文化旅游"  # a programme or a drama announced is 影视 news ...
 _NEWS_PROGRAMME = re.compile(r"政论|专题片|纪录片|特别节目|新闻频道")  # ... not a political documentary or a news special
+# a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
+_FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -642,12 +644,21 @@ class _Layout:
             return (self.sentence_provinces.get(k, set()) <= self.parties[m.start]
                     and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
         opening = self.text[start:m.start].lstrip()
+        if self.disaster and self.forecast(m.start):
+            return False  # 中央气象台预计，…江西南昌最低气温降至9度: not hit yet
         if _POST_AFTER.match(self.text, m.end):
             return False  # 广西某县委书记作了发言: a person's post, not the place's own news
         topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…; 眼下，在…的河北南和
             len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1 and "、" not in opening)
         return (topical and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
+
+    def forecast(self, pos: int) -> bool:
+        """The sentence, or the paragraph it is in from its first sentence, tells a forecast."""
+        start, end = self.full_spans[self.full_sentence_of(pos)]
+        para = self.paragraph_starts[self.paragraph_of(pos)]
+        first = self.full_spans[self.full_sentence_of(para)]
+        return bool(_FORECAST.search(self.text, start, end) or _FORECAST.search(self.text, *first))
 
     def owns_paragraph(self, m: _Mention, province: str, para: int, sentences: set[int]) -> bool:
         """A paragraph is the place's own when it opens on it (or returns to it) and names no
