@@ -167,6 +167,9 @@ _BROADCAST = re.compile(r"节目|栏目|纪录片|电视剧|播出|开播|首播
 PROGRAMME_CHARS = 60
 PROGRAMME_INDUSTRY = "文化旅游"  # a programme or a drama announced is 影视 news ...
 _NEWS_PROGRAMME = re.compile(r"政论|专题片|纪录片|特别节目|新闻频道")  # ... not a political documentary or a news special
+# 四川眉山志愿者和留守儿童一起过端午: people of the place acting, a vignette (README-cctv conv. 1)
+_PEOPLE_AFTER = re.compile(r"[^，,。；;、]{0,6}?(?:志愿者|居民|群众|市民|村民|游客|孩子|学生|党员|官兵|家庭|人们)")
+_CLAUSE_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|今天|昨天|目前|同时|此外|另外)[，,]?")
 # a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
 _FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
@@ -603,6 +606,11 @@ class _Layout:
         for m, province in resolved:
             if len(m.place.provinces) == 1:
                 self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
+        # ... and each clause (a sentence cut at ；), for the items of a montage with semicolons
+        self.clause_provinces: dict[int, set[str]] = {}
+        for m, province in resolved:
+            if len(m.place.provinces) == 1:
+                self.clause_provinces.setdefault(self.sentence_of(m.start), set()).add(province)
         self.parties: dict[int, frozenset[str]] = {}  # mention start -> all the parties of its list
         self.list_size = _list_sizes(text, resolved, disaster, self.parties)
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
@@ -644,6 +652,10 @@ class _Layout:
             return (self.sentence_provinces.get(k, set()) <= self.parties[m.start]
                     and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
         opening = self.text[start:m.start].lstrip()
+        if self.sentence_provinces.get(k) != {province}:
+            # 江西赣州市压实…；甘肃敦煌健全…: a clause after a semicolon whose actor is the place
+            # (it opens the clause, after a date at most) is an item of its own
+            return self.semicolon_item(m, province)
         if self.disaster and self.forecast(m.start):
             return False  # 中央气象台预计，…江西南昌最低气温降至9度: not hit yet
         if _POST_AFTER.match(self.text, m.end):
@@ -652,6 +664,17 @@ class _Layout:
             len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1 and "、" not in opening)
         return (topical and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
+
+    def semicolon_item(self, m: _Mention, province: str) -> bool:
+        k = self.sentence_of(m.start)
+        start, end = self.spans[k]
+        clause = self.text[start:end].strip()
+        after_semicolon = start > 0 and self.text[start - 1] in "；;"
+        if not (after_semicolon or clause.endswith(("；", ";"))) or self.clause_provinces.get(k) != {province}:
+            return False
+        opening = _CLAUSE_TIME.sub("", self.text[start:m.chain if m.chain >= 0 else m.start].lstrip())
+        return (not opening and len(clause) >= OWN_SENTENCE_CHARS and not _POST_AFTER.match(self.text, m.end)
+                and not _PEOPLE_AFTER.match(self.text, m.end))
 
     def forecast(self, pos: int) -> bool:
         """The sentence, or the paragraph it is in from its first sentence, tells a forecast."""
