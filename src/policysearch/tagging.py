@@ -819,6 +819,8 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 # --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole, and checked on
 # bench items labelled by hand against LABELS.md)
 GENERAL_INDUSTRY = "制造业"     # manufacturing or industry as a whole (LABELS.md)
+MANUFACTURING_SECTORS = frozenset("电子信息 装备制造 汽车 石化化工 冶金建材 新材料 生物医药 消费品".split())
+GENERAL_BESIDE_SECTOR = 0.5   # 制造业 in a sentence that names a sector of manufacturing outside a list
 INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.15       # of the strongest industry's score
@@ -1015,6 +1017,10 @@ def _unit_industry_scores(title: str, body: str, data: _Data,
                 if not listed:
                     for industry in {i for i, w in entries if w >= 2}:
                         substance[industry] = substance.get(industry, 0) + 1
+        if GENERAL_INDUSTRY in best and any(i in MANUFACTURING_SECTORS for i in named):
+            # 钢铁工业增加值增长…, 计算机通信设备制造业税收增长: the sentence measures a sector of
+            # manufacturing, not manufacturing as a whole (LABELS.md: 制造业 is the whole)
+            best[GENERAL_INDUSTRY] *= GENERAL_BESIDE_SECTOR
         for industry, w in best.items():
             # 输送天然气和清洁能源: a sentence naming the industry twice over is about it
             w *= 1 + EXTRA_TERM_SHARE * min(len(named.get(industry, ())) - 1, 2) if named.get(industry) else 1
