@@ -159,7 +159,7 @@ _DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|国事访
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
-_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
+_DISASTER = re.compile(r"气温|降温|升温|大风|降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
 # the announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《今日中国》播出甘肃篇): what
 # it depicts is not the news, the broadcast is
 _PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，,;。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
@@ -172,6 +172,7 @@ _PEOPLE_AFTER = re.compile(r"[^，,。；;、]{0,6}?(?:志愿者|居民|群众|�
 _CLAUSE_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|今天|昨天|目前|同时|此外|另外)[，,]?")
 # a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
 _FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
+_HIT_MEASURE = re.compile(r"\d+(?:\.\d+)?\s*(?:℃|摄氏度|度|毫米|厘米|万亩|亩|万人|人|级)")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -429,9 +430,11 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]], disaster: bool 
         counted = _COUNTED_LIST.search(text[run[-1][0].end: run[-1][0].end + 16])
         if counted:  # 天津、吉林、西藏等19个省区市: examples from a longer list
             n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_MONTAGE_MIN)
-        elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
+        elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end) and not (
+                disaster and _reports_hit(text, run[0][0].start, run[-1][0].end)):
             n = max(n, LEAD_MONTAGE_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
-        elif (n <= PARTIES_MAX or disaster) and _PARTIES_AFTER.match(text, run[-1][0].end):
+        elif (n <= PARTIES_MAX or disaster) and (_PARTIES_AFTER.match(text, run[-1][0].end) or (
+                n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end))):
             n = 1  # 湖南、湖北、江西三省成立…联盟: the parties, each acting, not examples
             if parties is not None:
                 names = frozenset(p for _, p in run)
@@ -453,6 +456,15 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]], disaster: bool 
     if run:
         close()
     return sizes
+
+
+def _reports_hit(text: str, start: int, end: int) -> bool:
+    """The sentence of a list of places measures what hit them (陕西、山西、内蒙古等地降温幅度超过10℃),
+    and forecasts nothing (LABELS.md, weather: the provinces the report says are hit)."""
+    stop = _SENTENCE_END.search(text, end)
+    sentence_start = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
+    sentence = text[sentence_start: stop.start() if stop else len(text)]
+    return bool(_HIT_MEASURE.search(sentence)) and not _FORECAST.search(sentence)
 
 
 def _is_venue(text: str, m: _Mention) -> bool:
