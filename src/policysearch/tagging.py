@@ -173,6 +173,9 @@ _CLAUSE_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|今天|昨天|目前|同时
 # a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
 _FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
 _HIT_MEASURE = re.compile(r"\d+(?:\.\d+)?\s*(?:℃|摄氏度|度|毫米|厘米|万亩|亩|万人|人|级)")
+_LOCAL_EVENT_VERB = re.compile(r"^[^，,;。；]{0,14}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|揭幕|启幕)")
+_GATHERING = re.compile(r"会议|论坛|峰会|博览会|展览会|交易会|洽谈会|[交博展洽]会|大会|年会|发布会|座谈会|研讨会|对话|会见|会谈|会晤|签约|"
+                        r"签署|颁奖|开幕式|闭幕式|全国|国际|世界|中国|两岸|党|政府|部|委员会|团|总台|央视")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -481,7 +484,21 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return True  # 乘包机离开北京, 途经上海, 开往广州, 北京—利雅得航线: a point on someone's way
     if before.endswith("从") and _SETTING_OUT.match(after):
         return True  # 从成都出发飞赴刚果（金）: where a journey starts
-    return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
+    if not (_VENUE_BEFORE.search(before) and _VENUE_AFTER.match(after)):
+        return False
+    # 拜祖大典今天在河南新郑举行, 桃花节在平谷开幕: a local event held there is the place's own news;
+    # a meeting, a forum or a fair held there is national news in a venue (LABELS.md, leaders' visits)
+    opening = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
+    local = (_LOCAL_EVENT_VERB.match(after) and not _GATHERING.search(text, opening, m.end + 20)
+             and not _other_place(text[opening:start], m.place.provinces))  # 兰州旅游年在北京拉开帷幕
+    return not local
+
+
+def _other_place(text: str, provinces: frozenset[str]) -> bool:
+    """The text names a place of some other province on its own."""
+    data = _load()
+    return any(data.places[name].strong and data.places[name].provinces and not data.places[name].provinces & provinces
+               for _, _, name in data.place_scanner.finditer(text))
 
 
 def _sentence_spans(text: str, ends: re.Pattern[str] = None) -> list[tuple[int, int]]:
