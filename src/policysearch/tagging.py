@@ -35,10 +35,19 @@ parties of what its sentence tells, each acting, and makes each a subject. Under
 
 Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
-  sentence of its own; a full sentence is;
+  sentence of its own; a full sentence is, and so is a clause after a semicolon whose actor is
+  the place: it opens the clause, after a date at most (江西赣州市压实…；甘肃敦煌健全…；5月19日，
+  辽宁大连中小学全部返校复学), unless people of the place act (四川眉山志愿者…包粽子: a vignette);
 - a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
-  上海、广东出台…), except where a weather or disaster report (its title or first lines say so)
-  names the hit (湖北、安徽、河南出现强降雨); there each province with a sentence of its own is hit;
+  上海、广东出台…), except where a weather or disaster report (its title or first lines say so;
+  temperatures and gales are weather) names the hit (湖北、安徽、河南出现强降雨, 陕西、山西、内蒙古等地
+  降温幅度超过10℃: a list closed by 等地 whose sentence measures what hit them); there each
+  province with a sentence of its own is hit, and a forecast (预计, 将迎来, 未来三天) hits nobody;
+- a speaker's home (浙江嘉兴党员某某：“…”) and where listed people come from (来自台北、高雄、澳门的
+  青年) say nothing of the place;
+- the announcement of a programme or a drama (电视剧《某某》今晚开播, 《今日中国》播出甘肃篇,
+  《走进县城看发展》明天走进吉林抚松) names no province: the broadcast is the news, not what it
+  depicts (the blind sets' convention; one dev label reads otherwise);
 - two full sentences about a province in the body make it a subject, as the title or lead does,
   and so does a paragraph of its own (80 characters or more, opening on the place or with a first
   sentence that is the place's own), however strong the main place is (LABELS.md: "a full
@@ -46,6 +55,9 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a sentence is a place's own when the place is its only province and is named in its first 12
   characters, or in its first 24 with at most one comma and no list of names before it
   (眼下，在…的河北南和，…);
+- a local event held in a place (黄帝故里拜祖大典在河南新郑举行, a festival named after its city:
+  哈尔滨国际冰雪节, 南京国际梅花节) is the place's own news; a meeting, a forum, a fair or a national
+  body's event held there (广交会在广州举办, 兰州旅游年在北京拉开帷幕) is a venue;
 - a place the title gives as the venue (全国政协会议在京开幕, 某论坛在北京举行) is a venue in the
   body too (三月的北京… sets the scene), and so is Beijing under the title of talks with a foreign
   leader; a games zone (广东赛区) is a venue, a provincial team (浙江队) a body of people;
@@ -55,7 +67,12 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
 - the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京) and the place of a
   signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
-  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them;
+  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them, but one
+  listed in data/regions.tsv with several provinces (太湖, 祁连山) counts only for those the text
+  names otherwise, and 港珠澳大桥 is a Guangdong landmark (its works and ports lie in 珠海; Hong
+  Kong and Macao count where named themselves);
+- a county's short name of three characters or more (满洲里, 绥芬河, 霍尔果斯) stands on its own,
+  and a river's name (永定河北京段, 黄河南岸) hides no 河北 or 河南;
 - national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place, nor does a
   university or college (北京语言大学), nor a route's name (京港澳高速).
 
@@ -93,7 +110,14 @@ Where LABELS.md is silent about industries, these choices were made:
 - a word of industry as a whole right after an industry's own term (电子信息制造业, 钢铁工业) names
   that industry, not 制造业;
 - foreign investment (外资) is not trade; vaccination (接种疫苗) is health, vaccines made are
-  生物医药; spaceflight (载人航天, 空间站, 飞船) is 装备制造 (航空航天).
+  生物医药; spaceflight (载人航天, 空间站, 飞船) is 装备制造 (航空航天), and its programme names
+  (神舟, 嫦娥, 北斗) mark a story as domestic;
+- each item of a round-up is judged on its own, with its own length (a page of twenty items does
+  not raise the bar of each), and a drama or an entertainment programme announced is 文化旅游
+  news (影视), a political documentary or a news special is not;
+- 制造业 in a sentence that names a sector of manufacturing (钢铁工业增加值增长…, 计算机通信设备
+  制造业税收增长) counts at half there: the sentence measures the sector, not manufacturing as a
+  whole.
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
