@@ -667,6 +667,24 @@ def test_round_up_items_choose_industries_each_on_its_own():
     assert "金融" in industries("国内联播快讯", body)
 
 
+def test_an_appointment_story_names_every_province_whose_post_changes():
+    body = ("日前，中共中央决定：甲同志任广西壮族自治区党委书记，不再担任江西省委书记职务；"
+            "乙同志任江西省委书记。丙同志任青海省委书记。")
+    assert set(provinces("三省区党委主要负责同志职务调整", body)) == {"广西", "江西", "青海"}
+    assert provinces("先进事迹报告会举行", "报告会上，广西壮族自治区党委书记甲宣读了表彰决定。") == []
+
+
+def test_a_lecture_tour_in_a_survey_counts_where_it_visits():
+    body = ("中央宣讲团成员在各地宣讲全会精神。\n宣讲团成员甲近日在南宁作宣讲报告，并来到工程建设现场与干部群众交流。\n"
+            "宣讲团成员乙近日在太原作宣讲报告，还来到企业生产车间与职工互动交流。")
+    assert set(provinces("中央宣讲团在各地宣讲", body)) == {"广西", "山西"}
+
+
+def test_a_spaceflight_story_is_domestic_equipment_news():
+    body = "今天下午，在酒泉卫星发射中心，神舟十五号载人飞船与运载火箭组合体转运至发射区，计划近日择机实施发射。"
+    assert industries("神舟十五号船箭组合体完成转运", body) == ["装备制造"]
+
+
 def _micro_f1(rows, facet):
     tp = fp = fn = 0
     for row in rows:

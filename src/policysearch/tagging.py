@@ -43,6 +43,9 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   temperatures and gales are weather) names the hit (湖北、安徽、河南出现强降雨, 陕西、山西、内蒙古等地
   降温幅度超过10℃: a list closed by 等地 whose sentence measures what hit them); there each
   province with a sentence of its own is hit, and a forecast (预计, 将迎来, 未来三天) hits nobody;
+- in a survey a visit to a place (某某近日在南宁作宣讲报告, 在某地考察) makes it a subject as an
+  inspection does; under an appointment title (某省区党委主要负责同志职务调整) every province whose
+  post changes is a subject, while elsewhere a post names none (北京市委书记某某宣读贺信);
 - a speaker's home (浙江嘉兴党员某某：“…”) and where listed people come from (来自台北、高雄、澳门的
   青年) say nothing of the place;
 - the announcement of a programme or a drama (电视剧《某某》今晚开播, 《今日中国》播出甘肃篇,
@@ -194,6 +197,8 @@ _NEWS_PROGRAMME = re.compile(r"政论|专题片|纪录片|特别节目|新闻频
 # 四川眉山志愿者和留守儿童一起过端午: people of the place acting, a vignette (README-cctv conv. 1)
 _PEOPLE_AFTER = re.compile(r"[^，,。；;、]{0,6}?(?:志愿者|居民|群众|市民|村民|游客|孩子|学生|党员|官兵|家庭|人们)")
 _CLAUSE_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|今天|昨天|目前|同时|此外|另外)[，,]?")
+_APPOINTMENT_TITLE = re.compile(r"职务调整|职务任免|人事任免|任免名单|主要负责同志(?:调整|任免)")
+_VISIT_AFTER = re.compile(r"[^，,。；;]{0,6}?(?:考察|调研|宣讲|作宣讲|作报告|视察|走访|督导|检查指导)")
 # a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
 _FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
 _HIT_MEASURE = re.compile(r"\d+(?:\.\d+)?\s*(?:℃|摄氏度|度|毫米|厘米|万亩|亩|万人|人|级)")
@@ -643,8 +648,10 @@ class _UnitScores:
 class _Layout:
     """Where things are in one unit's text: sentences, paragraphs, the lead, lists of places."""
 
-    def __init__(self, text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False) -> None:
+    def __init__(self, text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False,
+                 appointment: bool = False) -> None:
         self.text = text
+        self.appointment = appointment  # 某地党委主要负责同志职务调整: the posts are the news
         self.disaster = disaster  # a weather or disaster report: a short list in the lead names the hit
         self.spans = _sentence_spans(text)
         self.sentence_of = _position_index([s for s, _ in self.spans])
@@ -683,7 +690,7 @@ class _Layout:
         listed = self.list_size.get(m.start, 1) >= (HIT_LIST_MIN if in_lead and self.disaster else LIST_MIN)
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
-        post = bool(_POST_AFTER.match(self.text, m.end))  # 北京市委书记某某宣读贺信: a person's post
+        post = bool(_POST_AFTER.match(self.text, m.end)) and not self.appointment  # 北京市委书记某某宣读贺信
         # 浙江嘉兴党员某某：“…”: where a speaker lives; 来自台北、澳门的青年: where people come from
         coming = _COMING_FROM.search(self.text, max(0, m.start - 24), m.start)
         post = post or bool(_SPEAKER_AFTER.match(self.text, m.end)) or bool(
@@ -704,6 +711,8 @@ class _Layout:
             return (self.sentence_provinces.get(k, set()) <= self.parties[m.start]
                     and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
         opening = self.text[start:m.start].lstrip()
+        if self.appointment and _POST_AFTER.match(self.text, m.end):
+            return True  # 某某任广西壮族自治区党委书记: under an appointment title, the province's own news
         if self.sentence_provinces.get(k) != {province}:
             # 江西赣州市压实…；甘肃敦煌健全…: a clause after a semicolon whose actor is the place
             # (it opens the clause, after a date at most) is an item of its own
@@ -714,7 +723,10 @@ class _Layout:
             return False  # 广西某县委书记作了发言: a person's post, not the place's own news
         topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…; 眼下，在…的河北南和
             len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1 and "、" not in opening)
-        return (topical and self.sentence_provinces.get(k) == {province}
+        # 某某近日在南宁作宣讲报告: a visit there, as an inspection is (LABELS.md, leaders' visits)
+        start_of_chain = m.chain if m.chain >= 0 else m.start
+        visit = self.text[start_of_chain - 1: start_of_chain] in "在赴到" and bool(_VISIT_AFTER.match(self.text, m.end))
+        return ((topical or visit) and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
 
     def semicolon_item(self, m: _Mention, province: str) -> bool:
@@ -767,7 +779,7 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
         return _UnitScores({}, set(), title_found)
     # a weather or disaster report (its title or first lines say so): the hit have their sentence
     disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and not title_found
-    layout = _Layout(text, resolved, disaster)
+    layout = _Layout(text, resolved, disaster, bool(_APPOINTMENT_TITLE.search(title)))
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
     venues = _title_venues(title) - title_found
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
@@ -804,7 +816,7 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     owned = {p for p, ev in evidence.items() if any(
         _paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2)  # 我国…: one example illustrates
+    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2) or layout.appointment  # 我国…: one example illustrates
     if survey or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives two places or more a sentence each): every place it gives a
