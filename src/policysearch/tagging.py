@@ -68,7 +68,7 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   province: under 习近平在北京河北考察灾后… a past visit elsewhere is background;
 - under a title naming a province, other places given a sentence each are its background, and
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
-- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京) and the place of a
+- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京, 从香港开车到珠海、澳门) and the place of a
   signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
   is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them, but one
   listed in data/regions.tsv with several provinces (太湖, 祁连山) counts only for those the text
@@ -231,6 +231,8 @@ _LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵
                              r"起自|起于|终至|止于)$")
 _ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
 _ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
+_ROUTE_ON = re.compile(r"^[^，,。；;]{0,8}?[到至]")
+_ROUTE_FROM_TO = re.compile(r"从[^，,。；;]{1,14}?[到至][^，,。；;]{0,8}$")
 _SETTING_OUT = re.compile(r"^[^，,;。；]{0,10}?(?:出发|起飞|启程|启航|始发|起运|飞赴|飞往|奔赴|赶赴)")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|赛区|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
                           r"国际[^，,;。]{0,6}?(?:展|会|赛)|时间|"
@@ -512,6 +514,8 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return True  # 乘包机离开北京, 途经上海, 开往广州, 北京—利雅得航线: a point on someone's way
     if before.endswith("从") and _SETTING_OUT.match(after):
         return True  # 从成都出发飞赴刚果（金）: where a journey starts
+    if (before.endswith("从") and _ROUTE_ON.match(after)) or _ROUTE_FROM_TO.search(text, max(0, start - 24), start):
+        return True  # 从香港开车到珠海、澳门只需半小时: the ends of a route
     if not (_VENUE_BEFORE.search(before) and _VENUE_AFTER.match(after)):
         return False
     # 拜祖大典今天在河南新郑举行, 桃花节在平谷开幕: a local event held there is the place's own news;
