@@ -68,8 +68,8 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   province: under 习近平在北京河北考察灾后… a past visit elsewhere is background;
 - under a title naming a province, other places given a sentence each are its background, and
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
-- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京, 从香港开车到珠海、澳门) and the place of a
-  signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
+- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京, 从香港开车到珠海、澳门)
+  and the place of a signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
   is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them, but one
   listed in data/regions.tsv with several provinces (太湖, 祁连山) counts only for those the text
   names otherwise, and 港珠澳大桥 is a Guangdong landmark (its works and ports lie in 珠海; Hong
@@ -216,7 +216,8 @@ _PARTIES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?(?:两|三|四|五|六|�
 PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
 _COUNTED_LIST = re.compile(r"^[^，,;。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
-_VENUE_AFTER = re.compile(r"^[^，,;。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
+_VENUE_AFTER = re.compile(r"^[^，,;。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|"
+                          r"会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
@@ -514,7 +515,8 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return True  # 乘包机离开北京, 途经上海, 开往广州, 北京—利雅得航线: a point on someone's way
     if before.endswith("从") and _SETTING_OUT.match(after):
         return True  # 从成都出发飞赴刚果（金）: where a journey starts
-    if (before.endswith("从") and _ROUTE_ON.match(after)) or _ROUTE_FROM_TO.search(text, max(0, start - 24), start):
+    route_end = before.endswith("从") and _ROUTE_ON.match(after)
+    if route_end or _ROUTE_FROM_TO.search(text, max(0, start - 24), start):
         return True  # 从香港开车到珠海、澳门只需半小时: the ends of a route
     if not (_VENUE_BEFORE.search(before) and _VENUE_AFTER.match(after)):
         return False
@@ -529,8 +531,8 @@ def _is_venue(text: str, m: _Mention) -> bool:
 def _other_place(text: str, provinces: frozenset[str]) -> bool:
     """The text names a place of some other province on its own."""
     data = _load()
-    return any(data.places[name].strong and data.places[name].provinces and not data.places[name].provinces & provinces
-               for _, _, name in data.place_scanner.finditer(text))
+    places = [data.places[name] for _, _, name in data.place_scanner.finditer(text)]
+    return any(place.strong and place.provinces and not place.provinces & provinces for place in places)
 
 
 def _sentence_spans(text: str, ends: re.Pattern[str] = None) -> list[tuple[int, int]]:
@@ -729,7 +731,8 @@ class _Layout:
             len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1 and "、" not in opening)
         # 某某近日在南宁作宣讲报告: a visit there, as an inspection is (LABELS.md, leaders' visits)
         start_of_chain = m.chain if m.chain >= 0 else m.start
-        visit = self.text[start_of_chain - 1: start_of_chain] in "在赴到" and bool(_VISIT_AFTER.match(self.text, m.end))
+        visit = (self.text[start_of_chain - 1: start_of_chain] in "在赴到"
+                 and bool(_VISIT_AFTER.match(self.text, m.end)))
         return ((topical or visit) and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
 
@@ -766,7 +769,8 @@ class _Layout:
 def _is_programme(title: str, text: str) -> bool:
     """The announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《走进县城看发展》明天
     走进吉林抚松): README conventions of the blind sets, LABELS.md being silent."""
-    return bool(_PROGRAMME_TITLE.search(title)) or (title.startswith("《") and bool(_BROADCAST.search(text[:PROGRAMME_CHARS])))
+    return bool(_PROGRAMME_TITLE.search(title)) or (
+        title.startswith("《") and bool(_BROADCAST.search(text[:PROGRAMME_CHARS])))
 
 
 def _unit_scores(title: str, text: str) -> _UnitScores:
@@ -820,7 +824,8 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     owned = {p for p, ev in evidence.items() if any(
         _paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2) or layout.appointment  # 我国…: one example illustrates
+    # 我国…: one example illustrates; 某省区党委主要负责同志职务调整: each post changed is news
+    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2) or layout.appointment
     if survey or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives two places or more a sentence each): every place it gives a
@@ -905,7 +910,6 @@ LIST_SENTENCE_INDUSTRIES = 3  # a sentence touching this many industries is a li
 # One sentence past the lead (一张银行卡, 电力通信中断) is a passing mention unless the title
 # or the lead names the industry too: it counts this much.
 SINGLE_SENTENCE_FACTOR = 0.9
-ITEM_THRESHOLD = INDUSTRY_THRESHOLD  # an item of a round-up, judged on its own
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
@@ -1015,7 +1019,7 @@ def _industries(title: str, body: str, has_places: bool | None) -> list[str]:
         return _chosen_industries(scores, len(body), substance)
     chosen: set[str] = set()
     for unit, length, unit_substance in items:
-        chosen.update(_chosen_industries(unit, length, unit_substance, ITEM_THRESHOLD))
+        chosen.update(_chosen_industries(unit, length, unit_substance))
     return sorted(chosen, key=lambda i: (-scores.get(i, 0.0), INDUSTRIES.index(i)))
 
 
@@ -1142,11 +1146,11 @@ def subject_industries(title: str, body: str, has_places: bool | None = None) ->
     return _industries(_simple(title), _simple(body), has_places)
 
 
-def _chosen_industries(scores: dict[str, float], length: int, substance: dict[str, int] | None = None,
-                       bar: float = INDUSTRY_THRESHOLD) -> list[str]:
+def _chosen_industries(scores: dict[str, float], length: int,
+                       substance: dict[str, int] | None = None) -> list[str]:
     if not scores:
         return []
-    threshold, relative, substantial = bar, INDUSTRY_RELATIVE, bar
+    threshold, relative, substantial = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE, INDUSTRY_THRESHOLD
     if length > LONG_TEXT:
         threshold *= (length / LONG_TEXT) ** LONG_EXPONENT
         substantial *= (length / LONG_TEXT) ** SUBSTANCE_EXPONENT
