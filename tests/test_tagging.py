@@ -649,10 +649,11 @@ def test_speakers_and_people_listed_by_origin_are_not_subjects():
     assert provinces("讲话引起强烈反响", body) == []
 
 
-def test_a_shared_landmark_counts_where_the_work_lies():
+def test_the_hong_kong_zhuhai_macao_bridge_is_a_guangdong_landmark():
     body = "港珠澳大桥珠海连接线最后一项控制性工程拱北隧道今天贯通，珠海段主体工程全线贯通。"
     assert provinces("港珠澳大桥拱北隧道全线贯通", body) == ["广东"]
-    assert "江苏" not in provinces("太湖水位超警", "太湖水位持续超过警戒线，安徽巢湖启用分洪区，分洪1亿立方米。")
+    assert set(provinces("港珠澳大桥口岸合作备忘录签署", "海关总署与香港、澳门海关今天签署港珠澳大桥口岸合作备忘录，"
+                         "三地海关将实现监管互认。")) == {"广东", "香港", "澳门"}
 
 
 def test_a_river_is_not_a_place():

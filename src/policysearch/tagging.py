@@ -70,10 +70,9 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
 - the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京, 从香港开车到珠海、澳门)
   and the place of a signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
-  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them, but one
-  listed in data/regions.tsv with several provinces (太湖, 祁连山) counts only for those the text
-  names otherwise, and 港珠澳大桥 is a Guangdong landmark (its works and ports lie in 珠海; Hong
-  Kong and Macao count where named themselves);
+  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭, 祁连山) counts for each of them,
+  but 港珠澳大桥 is a Guangdong landmark (its works and ports lie in 珠海; Hong Kong and Macao
+  count where named themselves);
 - a county's short name of three characters or more (满洲里, 绥芬河, 霍尔果斯) stands on its own,
   and a river's name (永定河北京段, 黄河南岸) hides no 河北 or 河南;
 - national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place, nor does a
@@ -208,7 +207,7 @@ _GATHERING = re.compile(r"会议|论坛|峰会|博览会|展览会|交易会|洽
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
-_POST_AFTER = re.compile(r"[^，,;。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
+_POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
 _EXAMPLES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
 # an exhaustive list counted after its last name (湖南、湖北、江西三省, 川渝两地): the parties of
 # what the sentence tells, each of them acting (LABELS.md: a province's own action)
@@ -400,10 +399,6 @@ def _resolve(mentions: list[_Mention], known: set[str] | None = None) -> list[tu
     for m in mentions:
         if _stands_alone(m):
             out.extend((m, p) for p in sorted(m.place.provinces))
-        elif m.name in _shared_landmarks():
-            # 港珠澳大桥, 太湖: a landmark shared by provinces is where the work or event named
-            # beside it lies (珠海连接线 -> 广东), not all of them at once
-            out.extend((m, p) for p in sorted(m.place.provinces & known))
         elif len(m.place.provinces) > 1 or m.place.strong or m.name in _backup_names():
             candidates = sorted(m.place.provinces & known)
             if len(candidates) == 1:
@@ -427,16 +422,7 @@ def _stands_alone(m: _Mention) -> bool:
 
 @lru_cache(maxsize=1)
 def _region_names() -> frozenset[str]:
-    return frozenset(name for name, provinces, kind in _data_lines("regions.tsv")
-                     if kind not in ("backup", "titled") and not (kind == "landmark" and "," in provinces))
-
-
-@lru_cache(maxsize=1)
-def _shared_landmarks() -> frozenset[str]:
-    """Landmarks shared by several provinces (港珠澳大桥, 太湖, 祁连山): each counts for the
-    provinces the article names otherwise."""
-    return frozenset(name for name, provinces, kind in _data_lines("regions.tsv")
-                     if kind == "landmark" and "," in provinces)
+    return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind not in ("backup", "titled"))
 
 
 @lru_cache(maxsize=1)
