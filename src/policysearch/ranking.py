@@ -692,11 +692,22 @@ def subject_words(planner, article: dict) -> list[str]:
     words inside long ones) found in at most SUBJECT_MAX_SHARE of the documents (关于, 意见,
     加快, 发展 never name a subject), else the rarest one; a word only this article has is
     no link to others."""
+    counts = {w: (planner.docset(("word", w, None)) or 0).bit_count()
+              for w in title_words(article)}
+    return pick_subject_words(counts, planner.h.live.bit_count())
+
+
+def title_words(article: dict) -> set[str]:
+    """The candidates for subject words: the title's words of two or more characters."""
     title = analysis.normalise(article.get("title") or "")
-    words = {w for w in analysis.search_words(title) if len(w) > 1 and _RUN_WORD.fullmatch(w)}
-    limit = max(2, SUBJECT_MAX_SHARE * planner.h.live.bit_count())
-    rated = sorted(((planner.docset(("word", w, None)) or 0).bit_count(), w) for w in words)
-    rated = [(df, w) for df, w in rated if df > 1]
+    return {w for w in analysis.search_words(title) if len(w) > 1 and _RUN_WORD.fullmatch(w)}
+
+
+def pick_subject_words(counts: dict[str, int], documents: int) -> list[str]:
+    """subject_words from {candidate: documents having it} of a collection of `documents`
+    (on a sharded index, the shards' counts added up)."""
+    limit = max(2, SUBJECT_MAX_SHARE * documents)
+    rated = sorted((df, w) for w, df in counts.items() if df > 1)
     return [w for df, w in rated if df <= limit][:SUBJECT_WORDS] or [w for _, w in rated[:1]]
 
 
