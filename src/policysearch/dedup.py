@@ -19,9 +19,7 @@ STORIES beside the shards, with the generation of each shard they were made from
 shard's search uses them (instead of its own generation's, which only know its articles)
 while that generation is live, so copies in different shards are one story, exactly as in
 one index. Pairs are taken in id order, so the groups do not depend on how the articles are
-spread over shards or segments. The same pass over every article writes NUMBERS, document number (canonical form,
-ranking.canonical_number) -> article ids, so a typed document number finds its document
-even when the number is only in the metadata. Signatures are kept in SIGNATURES keyed by
+spread over shards or segments. Signatures are kept in SIGNATURES keyed by
 id and a checksum of the text, so an incremental run computes only those of new or changed
 articles.
 
@@ -41,12 +39,10 @@ from pathlib import Path
 import numpy as np
 
 from policysearch import analysis, ranking
-from policysearch.ranking import canonical_number
 
 GROUPS = "groups.json"
-NUMBERS = "doc_numbers.json"
 SIGNATURES = "minhash.pickle"
-FILES = (GROUPS, NUMBERS, SIGNATURES)  # what group() adds to a generation
+FILES = (GROUPS, SIGNATURES)         # what group() adds to a generation
 STORIES = "stories.json"             # a sharded index's groups across its shards
 JACCARD = 0.8
 HASHES, BANDS, ROWS = 64, 16, 4      # a pair at Jaccard 0.8 shares a bucket with p > 0.99
@@ -88,7 +84,6 @@ def group(gen: Path) -> dict[str, str]:
     old = _read_pickle(gen / SIGNATURES)
     sigs: dict[str, tuple[int, np.ndarray]] = {}
     texts: dict[str, tuple[str, str]] = {}
-    numbered: dict[str, list[str]] = {}
     days: dict[str, int | None] = {}
     with whoosh_index.open_dir(str(gen)).searcher() as searcher:
         for fields in searcher.documents():
@@ -106,9 +101,6 @@ def group(gen: Path) -> dict[str, str]:
                 sigs[aid] = (check, signature(grams) if len(grams) >= MIN_BIGRAMS else None)
             texts[aid] = (title, body)
             days[aid] = _day(article.get("date"))
-            number = canonical_number(article.get("doc_number"))
-            if number:
-                numbered.setdefault(number, []).append(aid)
     cache: dict[str, tuple] = {}
 
     def features(aid):
@@ -119,7 +111,6 @@ def group(gen: Path) -> dict[str, str]:
     groups = _group(sigs, features)
     _write(gen / SIGNATURES, pickle.dumps(sigs, protocol=4))
     _write(gen / GROUPS, _json(groups))
-    _write(gen / NUMBERS, _json(numbered))
     return groups
 
 
@@ -298,20 +289,12 @@ class Copies:
         for d, g in self.of.items():
             self.grouped[d] = True
             self.number[d] = g
-        self.numbered: dict[str, list[int]] = {}
-        for number, ids in read_groups(handle.gen, NUMBERS).items():
-            docnums = [searcher.document_number(id=aid) for aid in ids]
-            self.numbered[number] = [d for d in docnums if d is not None]
 
     def key(self, docnum: int) -> tuple:
         """Which copy of a story is shown (shown_key), for a docnum of this index."""
         h = self.h
         return shown_key(h.datekeys[docnum], float(ranking.stats(h).lengths("body_b")[docnum]),
                          int(h.idkeys[docnum]))
-
-    def with_number(self, number: str | None) -> list[int]:
-        """Documents whose own document number is `number` (canonical form)."""
-        return self.numbered.get(number, []) if number else []
 
     def others(self, docnum: int) -> list[int]:
         """The other members of `docnum`'s group held here (its copies), shown first."""

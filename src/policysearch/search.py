@@ -630,7 +630,8 @@ class _Handle:
                                       TERM_MASK_CACHE_MB * 8 * 2**20 // max(self.nbits, 1)))
         self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
-        self._keyed: dict[str, list[tuple[str, str]]] = {}
+        self._keyed: dict[str, list[tuple]] = {}
+        self._numbers: OrderedDict = OrderedDict()
         self._by_date: list[int] | None = None
 
     def term_mask(self, field: str, text: str) -> int:
@@ -673,7 +674,7 @@ class _Handle:
             masks[term] = _mask(ids, self.nbits)
         return masks
 
-    def keyed_values(self, fname: str) -> list[tuple[str, str]]:
+    def keyed_values(self, fname: str) -> list[tuple]:
         """Every value of a metadata field with its match key (read once per generation)."""
         if fname not in self._keyed:
             reader = self.searcher.reader()
@@ -687,6 +688,17 @@ class _Handle:
         for value in metadata.containing(self.keyed_values(fname), text):
             out |= self.term_mask(fname, value)
         return out
+
+    def number_mask(self, number: str) -> int:
+        """Docnums whose own document number (doc_number field) is or contains `number`
+        (metadata.containing: in any bracket style, with or without 第 and leading zeros)."""
+        key = ("doc_number", number)
+        mask = self._numbers.get(key)
+        if mask is None:
+            mask = self._numbers[key] = self.contains_mask("doc_number", number)
+            if len(self._numbers) > PLAN_CACHE:
+                self._numbers.popitem(last=False)
+        return mask
 
     def fresh(self, index_dir: Path) -> bool:
         return current_generation(index_dir) == self.gen and \
@@ -947,7 +959,7 @@ def _plan(handle: _Handle, request: SearchRequest) -> tuple:
             matched = 0   # only operators or symbols: nothing to look for
             planner.notes.append("查询中只有运算符或符号（如 OR、AND、NOT、标点），"
                                  "没有要找的词，因此不匹配任何文章")
-        number = ranking.canonical_number(request.q)
+        number = metadata.canonical_number(request.q)
         matched = handle.live if matched is None else matched | _numbered(handle, request.q, number)
         plan = (tree, planner, matched, number, expanded, list(dict.fromkeys(planner.notes)))
         handle.plans[key] = plan
@@ -1014,10 +1026,9 @@ def _in_title(node):
 def _numbered(handle: _Handle, q: str, number: str | None) -> int:
     """A query that is only a document number (unquoted) also finds the document bearing it
     in its metadata only."""
-    if not number or not ranking.is_number(q):
+    if not number or not metadata.is_number(q):
         return 0
-    numbered = dedup.copies(handle).with_number(number)
-    return _mask(numbered, handle.nbits) & handle.live if numbered else 0
+    return handle.number_mask(q) & handle.live
 
 
 def _stories(handle, planner, tree, number, selected: int, total: int, sort: str,
