@@ -4,6 +4,7 @@ Layout of a sharded index directory:
 
     SHARDS         {"count": N, "by": "file"}: the index is sharded, and how
     shard-00/ …    one ordinary index directory per shard (index.py's layout)
+    stories.json   republished copies grouped across the shards (dedup.STORIES)
 
 A corpus file goes to shard crc32(its path relative to the corpus) mod N, so all the articles
 of one file, and every later update of that file, land in the same shard; each shard is built
@@ -182,11 +183,8 @@ class ShardedSearch:
         # as search._stories: enough ranked documents for `wanted` stories, else all
         limit = single.story_limit(wanted)
         while True:
-            parts = self._all("ranked", request, stats, limit)
+            parts, ranked = self._ranked(request, stats, limit)
             total = sum(p["total"] for p in parts)
-            ranked = ranking.merge_entries(
-                [[(*entry, i) for entry in part["ranked"]] for i, part in enumerate(parts)],
-                wanted)[:limit]
             shown = collapse(ranked, parts)
             if len(shown) >= wanted or len(ranked) >= total:
                 break
@@ -209,6 +207,13 @@ class ShardedSearch:
         stats = ranking.add_collections(self._all("collection_stats", request))
         stats["best"] = max(self._all("best_score", request, stats))
         return stats
+
+    def _ranked(self, request: SearchRequest, stats: dict, limit: int) -> tuple[list, list]:
+        """Every shard's step 2 (search.ranked) for `request`, and the first `limit` of
+        their ranked documents merged in one index's order, as (…, docnum, score, shard)."""
+        parts = self._all("ranked", request, stats, limit)
+        entries = [[(*entry, i) for entry in part["ranked"]] for i, part in enumerate(parts)]
+        return parts, ranking.merge_entries(entries, request.page * request.per_page)[:limit]
 
     def _render(self, request: SearchRequest, parts: list[dict], page: list) -> list[dict]:
         """The hits of `page` (collapse's stories), each rendered by its shard, with the
@@ -259,12 +264,8 @@ class ShardedSearch:
             return []
         request = single.related_request(
             words, (article["id"], *[c["id"] for c in article["copies"]]), limit)
-        stats = self._stats(request)
-        most = limit * single.RELATED_RANKED
-        parts = self._all("ranked", request, stats, most)
-        ranked = ranking.merge_entries(
-            [[(*entry, i) for entry in part["ranked"]] for i, part in enumerate(parts)],
-            request.per_page)[:most]
+        parts, ranked = self._ranked(request, self._stats(request),
+                                     limit * single.RELATED_RANKED)
         shown = collapse(ranked, parts)
         asked: dict[int, tuple] = {}
         for (i, d), score, _ in shown:
