@@ -319,3 +319,29 @@ def test_did_you_mean_on_a_sharded_index_as_in_one_index(with_copies, q):
     found = create_app({"INDEX_DIR": str(split)}).test_client().get(f"/search.json?q={q}")
     assert expected.get_json()["did_you_mean"]
     assert found.get_json()["did_you_mean"] == expected.get_json()["did_you_mean"]
+
+
+def test_a_copy_added_later_joins_its_story_in_the_shards_left_unchanged(index_files, tmp_path):
+    """Re-indexing groups across the shards again: a new copy in one shard of an article
+    that had none groups that article, in a shard that did not change (and whose open
+    searcher sees the new groups), as one index over the updated corpus groups it."""
+    import json
+
+    files = _copies_files()
+    settings, _ = index_files(files, "copies-later")
+    corpus = settings.index_dir.parent / "corpus"
+    split = replace(settings, index_dir=tmp_path / "sharded")
+    shards.build(corpus, split, count=3)
+    request = _request(dict(q="稻田养鱼"))
+    before = shards.search(split.index_dir, request)        # opens every shard
+    title, body, date = SINGLES[0]                            # in shard 1 (see _copies_files)
+    name = _file_in_shard("single1-copy-later", 0)
+    (corpus / name).write_text(json.dumps({"title": title, "text": body + FILLER,
+                                           "date": date}, ensure_ascii=False), "utf-8")
+    again = shards.build(corpus, split)
+    assert again["files"]["added"] == 1
+    one, _ = index_files({**files, name: (corpus / name).read_text("utf-8")}, "copies-later-one")
+    after = shards.search(split.index_dir, request)
+    assert _comparable(after) == _comparable(search.search(one.index_dir, request))
+    assert after["stories"] == before["stories"] and after["total"] == before["total"] + 1
+    assert [len(h["copies"]) for h in after["hits"] if h["title"] == title] == [1]
