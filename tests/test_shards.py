@@ -37,8 +37,9 @@ def _request(params: dict) -> search.SearchRequest:
 
 
 def _comparable(result: dict) -> dict:
-    return {"total": result["total"], "facets": result["facets"],
-            "hits": [(h["id"], h["score"], h["snippet"]) for h in result["hits"]]}
+    return {"total": result["total"], "stories": result["stories"], "facets": result["facets"],
+            "hits": [(h["id"], h["score"], h["snippet"], [c["id"] for c in h["copies"]])
+                     for h in result["hits"]]}
 
 
 def test_every_shard_holds_part_and_the_summary_adds_up(indexed_corpus, sharded):
@@ -154,11 +155,193 @@ def test_cli_updates_and_searches_a_sharded_index(indexed_corpus, sharded):
 
 
 def test_web_on_a_sharded_index_finds_nothing_without_failing(sharded):
-    """A search finding nothing and completion answer on a sharded index (no 503)."""
+    """A search finding nothing answers on a sharded index (no 503)."""
     from policysearch.web import create_app
 
     settings, _ = sharded
     client = create_app({"INDEX_DIR": str(settings.index_dir)}).test_client()
     assert client.get("/search.json?q=没有这样的文字串").get_json()["total"] == 0
     assert client.get("/search?q=没有这样的文字串 经济").status_code == 200
-    assert client.get("/suggest?q=经济").get_json() == ["经济", []]
+
+
+# -- the same on a corpus whose republished copies lie in different shards -----------------
+
+FILLER = "会议还研究了其他事项。各地区各部门要抓好落实，确保各项任务按期完成。"
+STORIES = [  # (title, body, dates of its copies): each copy goes to another shard
+    ("石湾镇稻田养鱼喜获丰收",
+     "石湾镇推广稻田养鱼模式，今年亩均增收一千二百元。镇农技站组织技术员下田指导，帮助农户选种、"
+     "投苗、防病。全镇参与农户达到三百多户，带动周边村庄共同发展。", ["2028-09-03", "2028-09-01",
+                                                     "2028-09-05"]),
+    ("青川县湿地保护区开放观鸟步道",
+     "青川县湿地保护区新建观鸟步道全长四千八百米，设观测点十二处。保护区管理局介绍，今冬已记录"
+     "候鸟六十七种，其中国家一级保护鸟类五种。步道实行预约入园，每日限流两千人次。", ["2029-11-02",
+                                                                 "2029-11-02"]),
+    ("南港市冰雪运动产业园签约落地",
+     "南港市冰雪运动产业园项目签约，总投资三十五亿元，建设室内滑雪场、冰雪装备制造基地和培训中心。"
+     "项目建成后预计年接待游客一百五十万人次，带动就业三千人。", ["2027-01-10", "2027-01-12"]),
+]
+SINGLES = [  # on the same subjects, and others: not copies
+    ("石湾镇举办稻田养鱼培训班", "石湾镇举办稻田养鱼技术培训班，八十多名农户参加学习，专家讲解投苗时机。",
+     "2028-05-01"),
+    ("稻田养鱼技术规范发布", "省农业农村厅发布稻田养鱼技术规范，明确沟坑占比不超过百分之十。",
+     "2028-07-15"),
+    ("冰雪运动进校园活动启动", "冰雪运动进校园，学生体验冰雪项目，全市九十所学校参加。", "2027-02-01"),
+    ("关于加快发展冰雪运动产业的意见", "发展冰雪运动产业，建设冰雪场地，举办冰雪赛事。", "2027-01-01"),
+    ("湿地保护条例修订草案公开征求意见", "湿地保护条例修订草案向社会公开征求意见，截止日期为十二月底。",
+     "2029-10-20"),
+    ("西岭县推动产业升级", "西岭县发展绿色产业，推进绿色转型，物流枢纽建设加快。", "2030-03-01"),
+    ("北湾区召开经济工作会议", "会议提到碳汇交易市场建设，要求碳汇交易市场规范运行。", "2030-04-01"),
+]
+COPY_REQUESTS = [
+    dict(q="稻田养鱼"), dict(q="稻田养鱼", per_page=1), dict(q="稻田养鱼", page=2, per_page=1),
+    dict(q="养鱼 OR 冰雪 OR 湿地", per_page=3), dict(q="养鱼 OR 冰雪 OR 湿地", page=2, per_page=3),
+    dict(q="", sort="date", per_page=4), dict(q="", sort="date", page=2, per_page=4),
+    dict(q="", per_page=100), dict(q="保护区", date_from="2029-11"), dict(q='"观鸟步道"'),
+]
+
+
+def _file_in_shard(stem: str, shard: int, count: int = 3) -> str:
+    """A file name starting with `stem` that shards.shard_of puts in shard `shard`."""
+    for n in range(1000):
+        name = f"{stem}-{n}.jsonl"
+        if shards.shard_of(name, count) == shard:
+            return name
+    raise AssertionError("no such name")
+
+
+def _copies_files() -> dict[str, str]:
+    import json
+
+    files, n = {}, 0
+    for s, (title, body, dates) in enumerate(STORIES):
+        for c, date in enumerate(dates):
+            # copies as printed on other pages: the same text, a word changed in the last one
+            text = body + FILLER if c < 2 else body.replace("。", "！", 1) + FILLER
+            files[_file_in_shard(f"story{s}-copy{c}", (s + c) % 3)] = json.dumps(
+                {"title": title, "text": text, "date": date}, ensure_ascii=False)
+    for title, body, date in SINGLES:
+        n += 1
+        files[_file_in_shard(f"single{n}", n % 3)] = json.dumps(
+            {"title": title, "text": body + FILLER, "date": date}, ensure_ascii=False)
+    return files
+
+
+@pytest.fixture(scope="module")
+def with_copies(index_files):
+    """The copies corpus as one index and as 3 shards: (single index_dir, sharded index_dir)."""
+    single_settings, summary = index_files(_copies_files(), "copies")
+    corpus = single_settings.index_dir.parent / "corpus"
+    sharded_settings = replace(single_settings, index_dir=single_settings.index_dir.parent / "sharded")
+    shards.build(corpus, sharded_settings, count=3)
+    return single_settings.index_dir, sharded_settings.index_dir
+
+
+def test_copies_really_lie_in_different_shards(with_copies):
+    """The comparison below is not vacuous: one index groups the copies, and no shard holds
+    two copies of one story."""
+    one, split = with_copies
+    grouped = search.search(one, _request(dict(q="稻田养鱼")))
+    assert grouped["total"] == 5 and grouped["stories"] == 3
+    assert sorted(len(h["copies"]) for h in grouped["hits"]) == [0, 0, 2]
+    for name in shards.shard_names(3):
+        alone = search.search(split / name, _request(dict(q="", per_page=100)))
+        assert all(not h["copies"] for h in alone["hits"])
+
+
+@pytest.mark.parametrize("params", COPY_REQUESTS, ids=lambda p: repr(p)[:60])
+def test_copies_across_shards_collapse_as_in_one_index(with_copies, params):
+    one, split = with_copies
+    assert _comparable(shards.search(split, _request(params))) == \
+        _comparable(search.search(one, _request(params)))
+
+
+def test_article_page_lists_copies_from_every_shard(with_copies):
+    one, split = with_copies
+    for hit in search.search(one, _request(dict(q="", per_page=100)))["hits"]:
+        for id in [hit["id"]] + [c["id"] for c in hit["copies"]]:
+            expected = search.get_article(one, id)
+            found = shards.get_article(split, id)
+            assert found["copies"] == expected["copies"], id
+    assert any(search.get_article(one, h["id"])["copies"]
+               for h in search.search(one, _request(dict(q="稻田养鱼")))["hits"])
+
+
+def test_related_articles_as_in_one_index(with_copies, indexed_corpus, sharded):
+    """Related articles: the subject words picked with the whole index's counts, the copies
+    of the article left out and the others collapsed, ranked as one index ranks them."""
+    one, split = with_copies
+    ids = [h["id"] for h in search.search(one, _request(dict(q="", per_page=100)))["hits"]]
+    found = {id: search.related(one, id) for id in ids}
+    assert sum(1 for r in found.values() if r) >= 5
+    for id in ids:
+        assert shards.related(split, id) == found[id], id
+    _, single_settings, _ = indexed_corpus
+    settings, _ = sharded
+    for hit in search.search(single_settings.index_dir, _request(dict(q="发展", per_page=20)))["hits"]:
+        assert shards.related(settings.index_dir, hit["id"]) == \
+            search.related(single_settings.index_dir, hit["id"]), hit["id"]
+
+
+@pytest.mark.parametrize("q", ["稻田", "冰雪", "湿地保护", "石湾镇", "青川", "发", "经", "国务院",
+                               "全国"])
+def test_suggest_on_a_sharded_index_as_in_one_index(indexed_corpus, sharded, with_copies, q):
+    from policysearch.web import create_app
+
+    _, single_settings, _ = indexed_corpus
+    settings, _ = sharded
+    one, split = with_copies
+    _built(single_settings.index_dir, settings.index_dir, one, split)
+    for single_dir, sharded_dir in ((single_settings.index_dir, settings.index_dir), (one, split)):
+        expected = create_app({"INDEX_DIR": str(single_dir)}).test_client().get(f"/suggest?q={q}")
+        found = create_app({"INDEX_DIR": str(sharded_dir)}).test_client().get(f"/suggest?q={q}")
+        assert found.get_json() == expected.get_json()
+    assert any(create_app({"INDEX_DIR": str(d)}).test_client().get(f"/suggest?q={q}").get_json()[1]
+               for d in (settings.index_dir, split))
+
+
+def _built(*index_dirs) -> None:
+    """Completion built now (a request would answer without it while it is being built)."""
+    from policysearch import suggest
+
+    for d in index_dirs:
+        assert suggest.completer(d) is not None
+
+
+# 保护区 is in two titles only, those of two copies in different shards: no shard alone
+# counts it as a title word
+@pytest.mark.parametrize("q", ["石弯镇", "保护去", "冰雪 产叶园", "稻田养鱼 没有这种词"])
+def test_did_you_mean_on_a_sharded_index_as_in_one_index(with_copies, q):
+    from policysearch.web import create_app
+
+    one, split = with_copies
+    _built(one, split)
+    expected = create_app({"INDEX_DIR": str(one)}).test_client().get(f"/search.json?q={q}")
+    found = create_app({"INDEX_DIR": str(split)}).test_client().get(f"/search.json?q={q}")
+    assert expected.get_json()["did_you_mean"]
+    assert found.get_json()["did_you_mean"] == expected.get_json()["did_you_mean"]
+
+
+def test_a_copy_added_later_joins_its_story_in_the_shards_left_unchanged(index_files, tmp_path):
+    """Re-indexing groups across the shards again: a new copy in one shard of an article
+    that had none groups that article, in a shard that did not change (and whose open
+    searcher sees the new groups), as one index over the updated corpus groups it."""
+    import json
+
+    files = _copies_files()
+    settings, _ = index_files(files, "copies-later")
+    corpus = settings.index_dir.parent / "corpus"
+    split = replace(settings, index_dir=tmp_path / "sharded")
+    shards.build(corpus, split, count=3)
+    request = _request(dict(q="稻田养鱼"))
+    before = shards.search(split.index_dir, request)        # opens every shard
+    title, body, date = SINGLES[0]                            # in shard 1 (see _copies_files)
+    name = _file_in_shard("single1-copy-later", 0)
+    (corpus / name).write_text(json.dumps({"title": title, "text": body + FILLER,
+                                           "date": date}, ensure_ascii=False), "utf-8")
+    again = shards.build(corpus, split)
+    assert again["files"]["added"] == 1
+    one, _ = index_files({**files, name: (corpus / name).read_text("utf-8")}, "copies-later-one")
+    after = shards.search(split.index_dir, request)
+    assert _comparable(after) == _comparable(search.search(one.index_dir, request))
+    assert after["stories"] == before["stories"] and after["total"] == before["total"] + 1
+    assert [len(h["copies"]) for h in after["hits"] if h["title"] == title] == [1]

@@ -288,7 +288,6 @@ def serve_cmd(index_dir, host, port, base_url, cluster_address) -> None:
             _fail(f"cannot start the shard actors on {cluster_address}: {exc}")
     else:
         shards.warm(settings.index_dir, settings.cache_dir)   # jieba and the index, first
-    if not shards.is_sharded(settings.index_dir):
-        suggest.warm(settings.index_dir, settings.cache_dir)  # completion, in the background
+    suggest.warm(settings.index_dir, settings.cache_dir)  # completion, in the background
     click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
     server.run()

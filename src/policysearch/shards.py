@@ -4,6 +4,7 @@ Layout of a sharded index directory:
 
     SHARDS         {"count": N, "by": "file"}: the index is sharded, and how
     shard-00/ …    one ordinary index directory per shard (index.py's layout)
+    stories.json   republished copies grouped across the shards (dedup.STORIES)
 
 A corpus file goes to shard crc32(its path relative to the corpus) mod N, so all the articles
 of one file, and every later update of that file, land in the same shard; each shard is built
@@ -18,9 +19,16 @@ A query runs on every shard and merges exactly, in search.py's steps:
    the same as in one index holding every shard, and returns its total, its facet counts and
    its best page*per_page documents (with those the ranking reads again) in a total order
    (score, date, id key); ranking.merge_entries merges them as one index orders them;
-3. the merged page's documents are rendered (article, snippet) by the shards holding them.
-Republished copies (dedup.py) are grouped per shard and not collapsed: every copy is a hit.
-Totals and facet counts add up because shards hold disjoint sets of documents.
+   each also says which of its matched documents are copies of which story;
+3. the merged list is collapsed to one hit per story, as one index does (`collapse`), and
+   the page's hits are rendered (article, snippet) by the shards holding them, with the
+   briefs of their copies from whichever shards hold those.
+Republished copies (dedup.py) are grouped across all shards after every build
+(`group_stories`, into dedup.STORIES beside the shards), so copies in different shards
+collapse into one story, the article page lists them all and `stories` counts them once.
+Totals and facet counts add up because shards hold disjoint sets of documents. Related
+articles pick their subject words with the whole index's counts and rank them in the same
+steps; completion and "did you mean" (suggest.py) read the titles of all shards.
 
 Where the steps run is the backend's business: `LocalShards` calls them in threads of this
 process; cluster.py calls them on Dask actors. Either way a shard that does not answer makes
@@ -40,7 +48,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from policysearch import index, ranking, search as single
+from policysearch import dedup, index, ranking, search as single
 from policysearch.search import (FACETS, FILTER_FACETS, MAX_QUERY_CHARS,  # noqa: F401 (web.py)
                                  IndexUnavailable, ParamError, SearchError, SearchRequest)
 from policysearch.settings import Settings
@@ -102,6 +110,7 @@ def build(corpus_dir: Path, settings: Settings, count: int | None = None, rebuil
     tasks = [dict(corpus_dir=Path(corpus_dir), settings=settings, number=i, count=count,
                   rebuild=rebuild) for i in range(count)]
     parts = run(tasks) if run else [build_shard(**task) for task in tasks]
+    group_stories(index_dir, count)
     _write_layout(index_dir, count)
     for name in sorted(p.name for p in index_dir.glob("shard-*")):
         if name not in shard_names(count):   # left over from an earlier shard count
@@ -109,6 +118,17 @@ def build(corpus_dir: Path, settings: Settings, count: int | None = None, rebuil
     summary = add_summaries(parts)
     summary["took_s"] = round(time.monotonic() - started, 3)
     return summary
+
+
+def group_stories(index_dir: Path, count: int) -> None:
+    """Group republished copies across the shards (dedup.group_across) into dedup.STORIES,
+    unless it was made from the shards' live generations already."""
+    gens = {name: index.current_generation(index_dir / name) for name in shard_names(count)}
+    made_from = {name: gen.name for name, gen in gens.items() if gen is not None}
+    if dedup.read_groups(index_dir, dedup.STORIES).get("generations") == made_from:
+        return
+    groups = dedup.group_across([gen for gen in gens.values() if gen is not None])
+    dedup.write_stories(index_dir, made_from, groups)
 
 
 def _write_layout(index_dir: Path, count: int) -> None:
@@ -157,42 +177,136 @@ class ShardedSearch:
 
     def search(self, request: SearchRequest) -> dict:
         started = time.perf_counter()
-        stats = ranking.add_collections(self._all("collection_stats", request))
-        stats["best"] = max(self._all("best_score", request, stats))
-        parts = self._all("ranked", request, stats)
+        stats = self._stats(request)
         first = (request.page - 1) * request.per_page
         wanted = request.page * request.per_page
-        merged = ranking.merge_entries(
-            [[(*entry, i) for entry in part["ranked"]] for i, part in enumerate(parts)], wanted)
-        page = [(entry[:5], entry[5]) for entry in merged[first:wanted]]
-        wanted_hits: dict[int, tuple] = {}
-        for entry, i in page:
-            wanted_hits.setdefault(i, (request, parts[i]["generation"], []))[2].append(
-                (entry[3], entry[4]))
-        rendered = {i: iter(hits) for i, hits in self.call("hits", wanted_hits).items()}
-        return {"query": request.q, "total": sum(p["total"] for p in parts),
-                # copies are not collapsed across shards: every hit is a story of its own
-                "stories": sum(p["total"] for p in parts),
+        # as search._stories: enough ranked documents for `wanted` stories, else all
+        limit = single.story_limit(wanted)
+        while True:
+            parts, ranked = self._ranked(request, stats, limit)
+            total = sum(p["total"] for p in parts)
+            shown = collapse(ranked, parts)
+            if len(shown) >= wanted or len(ranked) >= total:
+                break
+            limit = total
+        page = shown[first:wanted] if first < total else []
+        hits = self._render(request, parts, page)
+        return {"query": request.q, "total": total,
+                "stories": sum(p["ungrouped"] for p in parts)
+                + len({gid for p in parts for gid in p["groups"]}),
                 "page": request.page, "per_page": request.per_page,
                 "took_ms": round((time.perf_counter() - started) * 1000, 1),
-                "hits": [next(rendered[i]) for _, i in page],
+                "hits": hits,
                 "facets": add_facets([p["facets"] for p in parts]),
                 "no_date": sum(p["no_date"] for p in parts), "scope": request.scope,
                 "synonyms": request.synonyms, "expanded": parts[0]["expanded"],
                 "messages": parts[0]["messages"]}
 
+    def _stats(self, request: SearchRequest) -> dict:
+        """The collection statistics of the whole index for `request` (ranking.py)."""
+        stats = ranking.add_collections(self._all("collection_stats", request))
+        stats["best"] = max(self._all("best_score", request, stats))
+        return stats
+
+    def _ranked(self, request: SearchRequest, stats: dict, limit: int) -> tuple[list, list]:
+        """Every shard's step 2 (search.ranked) for `request`, and the first `limit` of
+        their ranked documents merged in one index's order, as (…, docnum, score, shard)."""
+        parts = self._all("ranked", request, stats, limit)
+        entries = [[(*entry, i) for entry in part["ranked"]] for i, part in enumerate(parts)]
+        return parts, ranking.merge_entries(entries, request.page * request.per_page)[:limit]
+
+    def _render(self, request: SearchRequest, parts: list[dict], page: list) -> list[dict]:
+        """The hits of `page` (collapse's stories), each rendered by its shard, with the
+        briefs of its copies from the shards holding them."""
+        asked: dict[int, tuple] = {}
+
+        def ask(i: int) -> tuple:
+            return asked.setdefault(i, (request, parts[i]["generation"], [], []))
+
+        for (i, d), score, copies in page:
+            ask(i)[2].append((d, score))
+            for j, c in copies:
+                ask(j)[3].append(c)
+        answers = self.call("hits", asked) if asked else {}
+        rendered = {i: iter(hits) for i, (hits, _) in answers.items()}
+        briefs = {(i, d): brief for i, (_, found) in answers.items()
+                  for d, brief in zip(asked[i][3], found)}
+        out = []
+        for (i, _), _, copies in page:
+            hit = next(rendered[i])
+            hit["copies"] = [briefs[c] for c in copies]
+            out.append(hit)
+        return out
+
     def get_article(self, id: str, q: str | None = None) -> dict | None:
-        return next((a for a in self._all("get_article", id, q) if a is not None), None)
+        found = [a for a in self._all("article_story", id, q) if a[0] is not None]
+        if not found:
+            return None
+        article, gid = found[0]
+        if gid is not None:   # its copies, in whichever shard they are
+            members = sorted(m for part in self._all("story", gid) for m in part)
+            article["copies"] = [brief for _, brief, _ in members if brief["id"] != article["id"]]
+        return article
 
     def related(self, id: str, limit: int = 5) -> list[dict]:
-        """Related articles from every shard, best first (scored per shard: an approximation
-        the exact search does not need to share)."""
+        """search.related over every shard: the subject words picked with the whole index's
+        counts, then their query ranked, collapsed and checked as one index does."""
         article = self.get_article(id)
         if article is None:
             return []
-        found = [r for part in self._all("related_to", article, limit) for r in part]
-        found.sort(key=lambda r: (-r["score"], r["id"]))
-        return found[:limit]
+        counted = self._all("subject_counts", article)
+        counts: dict[str, int] = {}
+        for _, part in counted:
+            for word, n in part.items():
+                counts[word] = counts.get(word, 0) + n
+        words = ranking.pick_subject_words(counts, sum(live for live, _ in counted))
+        if not words:
+            return []
+        request = single.related_request(
+            words, (article["id"], *[c["id"] for c in article["copies"]]), limit)
+        parts, ranked = self._ranked(request, self._stats(request),
+                                     limit * single.RELATED_RANKED)
+        shown = collapse(ranked, parts)
+        asked: dict[int, tuple] = {}
+        for (i, d), score, _ in shown:
+            asked.setdefault(i, (parts[i]["generation"], [], words))[1].append((d, score))
+        answers = {i: iter(found) for i, found in self.call("sharing", asked).items()} \
+            if asked else {}
+        out = []
+        for (i, _), _, _ in shown:
+            doc = next(answers[i])
+            if doc is not None:
+                out.append(doc)
+                if len(out) == limit:
+                    break
+        return out
+
+
+def collapse(ranked: list[tuple], parts: list[dict]) -> list[tuple]:
+    """dedup.Copies.collapse over shards: `ranked` merged entries (…, docnum, score, shard)
+    with each story once, at its best member's place, shown by its first member (shown_key)
+    among all shards' matched members: [((shard, docnum), score, [(shard, docnum) of the
+    copies])]."""
+    members: dict[str, list[tuple]] = {}
+    group_of: dict[tuple[int, int], str] = {}
+    for i, part in enumerate(parts):
+        for gid, found in part["groups"].items():
+            for key, d in found:
+                members.setdefault(gid, []).append((tuple(key), i, d))
+                group_of[(i, d)] = gid
+    out, seen = [], set()
+    for entry in ranked:
+        where, score = (entry[5], entry[3]), entry[4]
+        gid = group_of.get(where)
+        if gid is None:
+            out.append((where, score, []))
+            continue
+        if gid in seen:
+            continue
+        seen.add(gid)
+        story = [(i, d) for _, i, d in sorted(members[gid])]
+        out.append((story[0], score, story[1:]))
+    return out
 
 
 def add_facets(parts: list[dict]) -> dict:
@@ -216,7 +330,7 @@ class LocalShards:
         self.pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="shard")
 
     def __call__(self, step: str, args: dict[int, tuple]) -> dict[int, object]:
-        function = _STEPS[step]
+        function = STEPS[step]
         items = list(args.items())
         # all shards but the first in the pool, the first in this thread meanwhile (no
         # thread hand-off at all for one shard)
@@ -251,15 +365,19 @@ class _Done:
         return self.value
 
 
-def related_to(index_dir, article: dict, limit: int) -> list[dict]:
-    """Articles of this index related to `article` (which may live in another shard)."""
-    return [r for r in single.related_article(index_dir, article, limit + 1)
-            if r["id"] != article["id"]][:limit]
+def article_story(index_dir, id: str, q: str | None) -> tuple[dict | None, str | None]:
+    """The article `id` if this shard holds it, with the id of its group of copies."""
+    article = single.get_article(index_dir, id, q)
+    if article is None:
+        return None, None
+    members = single.story(index_dir, None, id)
+    return article, (members[0][2] if members else None)
 
 
-_STEPS = {"collection_stats": single.collection_stats, "best_score": single.best_score,
-          "ranked": single.ranked,
-          "hits": single.hits, "get_article": single.get_article, "related_to": related_to}
+STEPS = {"collection_stats": single.collection_stats, "best_score": single.best_score,
+         "ranked": single.ranked, "hits": single.hits, "article_story": article_story,
+         "story": single.story, "subject_counts": single.subject_counts,
+         "sharing": single.sharing}
 
 
 # -- the entry points ----------------------------------------------------------------------
@@ -304,6 +422,32 @@ def get_article(index_dir, id: str, q: str | None = None) -> dict | None:
 def related(index_dir, id: str, limit: int = 5) -> list[dict]:
     sharded = backend(index_dir)
     return sharded.related(id, limit) if sharded else single.related(index_dir, id, limit)
+
+
+def generation_key(index_dir) -> str:
+    """search.generation_key of the index, or of every shard."""
+    shape = layout(index_dir)
+    if shape is None:
+        return single.generation_key(index_dir)
+    return "|".join(single.generation_key(Path(index_dir) / name)
+                    for name in shard_names(shape["count"]))
+
+
+def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
+    """search.completion_sources of the index, or of all shards together (titles joined,
+    word counts added up, then words in fewer than two titles dropped as one index does).
+    Read from the shared directory, in this process, in cluster mode too."""
+    shape = layout(index_dir)
+    if shape is None:
+        return single.completion_sources(index_dir)
+    keys, titles, words = [], [], {}
+    for name in shard_names(shape["count"]):
+        key, more, counts = single.completion_sources(Path(index_dir) / name, min_df=1)
+        keys.append(key)
+        titles += more
+        for word, n in counts.items():
+            words[word] = words.get(word, 0) + n
+    return "|".join(keys), titles, {w: n for w, n in words.items() if n > 1}
 
 
 def warm(index_dir, cache_dir=None) -> None:
