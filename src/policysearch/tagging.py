@@ -932,6 +932,7 @@ _MEASURED = re.compile(r"[^，,;。；、]{0,8}?(?:\d|[一二三四五六七八�
 _ATTRIBUTED = re.compile(r"[^，,;。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，,;。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _CLAUSE_END = re.compile(r"[，,：:]")
+_SECTOR_AFTER = re.compile(r"[^，,;。；、\s和与及等]{0,2}?(?:制造业|产业|行业)")  # 药品制造业, 娱乐业 …: the sector named
 _TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，,;。；、]{0,4}$")
 _DOMESTIC = re.compile(r"中国|我国|中方|(?<!国)全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
@@ -1057,6 +1058,9 @@ def _unit_industry_scores(title: str, body: str, data: _Data,
         best: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
         for (b, e, entries), listed in zip(hits, listed_hits):
+            if _SECTOR_AFTER.match(sentence, e):
+                # 药品制造业, 计算机通信设备制造业: a product's word naming its sector is the industry's own name
+                entries = [(industry, max(weight, 2.0)) for industry, weight in entries]
             measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
