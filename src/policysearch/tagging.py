@@ -204,6 +204,10 @@ _HIT_MEASURE = re.compile(r"\d+(?:\.\d+)?\s*(?:℃|摄氏度|度|毫米|厘米|�
 _LOCAL_EVENT_VERB = re.compile(r"^[^，,;。；]{0,14}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|揭幕|启幕)")
 _GATHERING = re.compile(r"会议|论坛|峰会|博览会|展览会|交易会|洽谈会|[交博展洽]会|大会|年会|发布会|座谈会|研讨会|对话|会见|会谈|会晤|签约|"
                         r"签署|颁奖|开幕式|闭幕式|全国|国际|世界|中国|两岸|党|政府|部|委员会|团|总台|央视")
+# multi-sport games are the host's own event (the dev labels' Urumqi precedent): their opening or
+# closing held in a place makes it a subject; a meeting or a fair held there does not
+_GAMES = re.compile(r"运动会|奥运会|冬奥会|残奥会|亚运会|亚残运会|大运会|全运会|青运会|民运会|冬运会")
+_HOSTED_GAMES = re.compile(r"^(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运)会?[^，,;。；]{0,3}?(?:开幕|闭幕)")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -492,7 +496,7 @@ def _is_venue(text: str, m: _Mention) -> bool:
     after = text[m.end: m.end + 20]
     if _OWN_BODY_AFTER.match(after):
         return False  # 四川省委召开 ...: the province acts
-    if _EVENT_AFTER.match(after):
+    if _EVENT_AFTER.match(after) and not _HOSTED_GAMES.match(after):
         return True
     # 在云南昆明出席: the city after its province shares what comes before the province
     start = m.chain if m.chain >= 0 else m.start
@@ -509,7 +513,9 @@ def _is_venue(text: str, m: _Mention) -> bool:
     # 拜祖大典今天在河南新郑举行, 桃花节在平谷开幕: a local event held there is the place's own news;
     # a meeting, a forum or a fair held there is national news in a venue (LABELS.md, leaders' visits)
     opening = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
-    local = (_LOCAL_EVENT_VERB.match(after) and not _GATHERING.search(text, opening, m.end + 20)
+    # 全国冬季运动会在呼伦贝尔开幕: the host's own event; 下届将于2020年在内蒙古举行: a future host, a mention
+    games = _GAMES.search(text, opening, m.end + 20) and "将" not in text[opening:start]
+    local = (_LOCAL_EVENT_VERB.match(after) and (games or not _GATHERING.search(text, opening, m.end + 20))
              and not _other_place(text[opening:start], m.place.provinces))  # 兰州旅游年在北京拉开帷幕
     return not local
 
