@@ -201,6 +201,7 @@ _VISIT_AFTER = re.compile(r"[^，,。；;]{0,6}?(?:考察|调研|宣讲|作宣�
 # a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
 _FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
 _HIT_MEASURE = re.compile(r"\d+(?:\.\d+)?\s*(?:℃|摄氏度|度|毫米|厘米|万亩|亩|万人|人|级)")
+_HIT_DAMAGE = re.compile(r"受灾|成灾|灾情|受损|被淹|内涝|遭遇|遭受|袭击")  # 湖南、贵州、广西、重庆等地受灾严重: said hit
 _LOCAL_EVENT_VERB = re.compile(r"^[^，,;。；]{0,14}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|揭幕|启幕)")
 _GATHERING = re.compile(r"会议|论坛|峰会|博览会|展览会|交易会|洽谈会|[交博展洽]会|大会|年会|发布会|座谈会|研讨会|对话|会见|会谈|会晤|签约|"
                         r"签署|颁奖|开幕式|闭幕式|全国|国际|世界|中国|两岸|党|政府|部|委员会|团|总台|央视")
@@ -488,7 +489,7 @@ def _reports_hit(text: str, start: int, end: int) -> bool:
     stop = _SENTENCE_END.search(text, end)
     sentence_start = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
     sentence = text[sentence_start: stop.start() if stop else len(text)]
-    return bool(_HIT_MEASURE.search(sentence)) and not _FORECAST.search(sentence)
+    return bool(_HIT_MEASURE.search(sentence) or _HIT_DAMAGE.search(sentence)) and not _FORECAST.search(sentence)
 
 
 def _is_venue(text: str, m: _Mention) -> bool:
