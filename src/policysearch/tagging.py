@@ -185,7 +185,7 @@ _DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|国事访
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
-_DISASTER = re.compile(r"气温|降温|升温|大风|降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
+_DISASTER = re.compile(r"气温|雾霾|大雾|降温|升温|大风|降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
 # the announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《今日中国》播出甘肃篇): what
 # it depicts is not the news, the broadcast is
 _PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，,;。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
