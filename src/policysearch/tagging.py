@@ -219,7 +219,7 @@ _EXAMPLES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?等(?:地|多地|省|省
 _PARTIES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
 PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
-_COUNTED_LIST = re.compile(r"^[^，,;。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
+_COUNTED_LIST = re.compile(r"^[^，,;。；]{0,10}?等(?:全国|全省)?(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
 _VENUE_AFTER = re.compile(r"^[^，,;。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|"
                           r"会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
@@ -795,8 +795,8 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
             ev.sentences.add(s)
             if len(ev.sentences) <= MAX_SENTENCES:  # a long report should not drown a paragraph
                 ev.score += SENTENCE_WEIGHT * factor
-        if factor < 1.0:
-            continue
+        if factor < 1.0 or (layout.disaster and layout.forecast(m.start)):
+            continue  # 预计台风将登陆台湾和福建: a forecast hits nobody, in the lead neither
         ev.own = ev.own or layout.own_sentence(m, province)
         if layout.located(m) and not ev.located and not national:
             ev.located = True  # 某水电站位于甲省某州某县和乙省某市某县境内
