@@ -41,8 +41,10 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
   上海、广东出台…), except where a weather or disaster report (its title or first lines say so;
   temperatures and gales are weather) names the hit (湖北、安徽、河南出现强降雨, 陕西、山西、内蒙古等地
-  降温幅度超过10℃: a list closed by 等地 whose sentence measures what hit them); there each
-  province with a sentence of its own is hit, and a forecast (预计, 将迎来, 未来三天) hits nobody;
+  降温幅度超过10℃: a list closed by 等地 whose sentence measures what hit them, or says them hit:
+  湖南、贵州、广西、重庆等地受灾严重; smog and fog are weather); there each province with a sentence
+  of its own is hit, and a forecast (预计, 将迎来, 未来三天) hits nobody, in the lead neither
+  (预计台风将登陆台湾和福建);
 - in a survey a visit to a place (某某近日在南宁作宣讲报告, 在某地考察) makes it a subject as an
   inspection does; under an appointment title (某省区党委主要负责同志职务调整) every province whose
   post changes is a subject, while elsewhere a post names none (北京市委书记某某宣读贺信);
@@ -60,7 +62,9 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   (眼下，在…的河北南和，…);
 - a local event held in a place (黄帝故里拜祖大典在河南新郑举行, a festival named after its city:
   哈尔滨国际冰雪节, 南京国际梅花节) is the place's own news; a meeting, a forum, a fair or a national
-  body's event held there (广交会在广州举办, 兰州旅游年在北京拉开帷幕) is a venue;
+  body's event held there (广交会在广州举办, 兰州旅游年在北京拉开帷幕) is a venue; multi-sport games
+  opened or closed there (全国冬季运动会在呼伦贝尔开幕, 北京冬残奥会开幕式) are the host's own event
+  (the dev labels' Urumqi precedent), and a future host (下届将于2020年在内蒙古举行) is a mention;
 - a place the title gives as the venue (全国政协会议在京开幕, 某论坛在北京举行) is a venue in the
   body too (三月的北京… sets the scene), and so is Beijing under the title of talks with a foreign
   leader; a games zone (广东赛区) is a venue, a provincial team (浙江队) a body of people;
@@ -76,7 +80,8 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a county's short name of three characters or more (满洲里, 绥芬河, 霍尔果斯) stands on its own,
   and a river's name (永定河北京段, 黄河南岸) hides no 河北 or 河南;
 - national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place, nor does a
-  university or college (北京语言大学), nor a route's name (京港澳高速).
+  university or college (北京语言大学), nor a route's name (京港澳高速, 青藏铁路: the section
+  where the work is names the province), nor a clipped foreign name (乌海军, the Ukrainian navy).
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
@@ -117,6 +122,14 @@ Where LABELS.md is silent about industries, these choices were made:
 - each item of a round-up is judged on its own, with its own length (a page of twenty items does
   not raise the bar of each), and a drama or an entertainment programme announced is 文化旅游
   news (影视), a political documentary or a news special is not;
+- a product's word followed by its sector (药品制造业, 计算机通信设备制造业, 中药工业) names the
+  industry as a term of its own does: statistics by sector (税收, 外资 by industry) give each
+  sector its figure;
+- the vocabulary follows LABELS.md's coverage column in the words news items use: 装备制造 for
+  通用/专用设备, 电气机械, 盾构机, 首台套, lunar and planetary probes (探月, 嫦娥, 天问); 生物医药 for
+  新药, 创新药, 中药工业, 集采, 医保目录 (a drug-list negotiation is about the drugs); 文化旅游 for
+  festivals of the arts, premieres, plays and museums; 节能环保 for 固体废物, 超低排放; 能源 for
+  输电 and 变电站;
 - 制造业 in a sentence that names a sector of manufacturing (钢铁工业增加值增长…, 计算机通信设备
   制造业税收增长) counts at half there: the sentence measures the sector, not manufacturing as a
   whole.
