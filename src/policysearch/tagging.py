@@ -750,7 +750,10 @@ class _Layout:
         if not (after_semicolon or clause.endswith(("；", ";"))) or self.clause_provinces.get(k) != {province}:
             return False
         opening = _CLAUSE_TIME.sub("", self.text[start:m.chain if m.chain >= 0 else m.start].lstrip())
-        return (not opening and len(clause) >= OWN_SENTENCE_CHARS and not _POST_AFTER.match(self.text, m.end)
+        # 促进外贸稳量提质，福建深化…；江西…: a short phrase of purpose before the actor opens the series
+        lead_in = (len(opening) <= OWN_SENTENCE_OPENING and opening.endswith(("，", ","))
+                   and opening.count("，") + opening.count(",") == 1 and "、" not in opening)
+        return ((not opening or lead_in) and len(clause) >= OWN_SENTENCE_CHARS and not _POST_AFTER.match(self.text, m.end)
                 and not _PEOPLE_AFTER.match(self.text, m.end))
 
     def forecast(self, pos: int) -> bool:
