@@ -162,6 +162,8 @@ def build(corpus_dir: Path, settings: Settings, count: int | None = None, rebuil
     another here, each with settings.workers processes)."""
     started = time.monotonic()
     index_dir = Path(settings.index_dir)
+    if by not in (None, *RULES):
+        raise ValueError(f"unknown shard rule {by!r}: one of {', '.join(RULES)}")
     old = layout(index_dir)
     if old and by and old["by"] != by and not rebuild:
         raise ShardRuleChanged(f"the index at {index_dir} is sharded by {old['by']}; to shard "
