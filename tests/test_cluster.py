@@ -202,6 +202,29 @@ def test_cluster_related_and_suggest_like_one_machine(cluster_server, indexed_co
               f"/suggest?q={q} as on one machine", timeout=60)
 
 
+def test_index_by_year_on_the_cluster_like_one_machine(dask_cluster, indexed_corpus, tmp_path):
+    """`--shard-by year` with --cluster: the routing count here, the shards as the workers'
+    tasks; the result answers as one index."""
+    from policysearch import shards
+
+    corpus, settings, single = indexed_corpus
+    index_dir = tmp_path / "index"
+    env = dict(os.environ, POLICYSEARCH_CACHE=str(settings.cache_dir))
+    out = subprocess.run([str(BIN / "policysearch"), "index", str(corpus), "--index",
+                          str(index_dir), "--cluster", dask_cluster.address, "--shard-by",
+                          "year", "--json"], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["files"] == single["files"]
+    assert summary["articles"]["total"] == single["articles"]["total"]
+    assert shards.layout(index_dir)["by"] == "year"
+    for params in QUERIES:
+        request = search.SearchRequest.from_params(
+            **{("date_from" if k == "from" else k): v for k, v in params.items()})
+        assert _comparable(shards.search(index_dir, request)) == \
+            _expected(indexed_corpus, params), params
+
+
 def test_lost_worker_gives_503_naming_shards_then_whole_answers(cluster_server, dask_cluster,
                                                                 indexed_corpus):
     params = dict(q="发展", per_page=30)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -345,3 +346,171 @@ def test_a_copy_added_later_joins_its_story_in_the_shards_left_unchanged(index_f
     assert _comparable(after) == _comparable(search.search(one.index_dir, request))
     assert after["stories"] == before["stories"] and after["total"] == before["total"] + 1
     assert [len(h["copies"]) for h in after["hits"] if h["title"] == title] == [1]
+
+
+# -- sharded by year -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def by_year(indexed_corpus, tmp_path_factory):
+    """The demo corpus indexed again, split into 3 shards by year."""
+    corpus, settings, _ = indexed_corpus
+    year_settings = replace(settings, index_dir=tmp_path_factory.mktemp("by-year") / "index")
+    return year_settings, shards.build(corpus, year_settings, count=3, by="year")
+
+
+def _shard_dates(index_dir, count: int) -> list[list]:
+    """The dates of every article of each shard (None: undated)."""
+    out = []
+    for name in shards.shard_names(count):
+        hits = search.search(Path(index_dir) / name, _request(dict(sort="date", per_page=100)))
+        found = {h["id"]: h["date"] for h in hits["hits"]}
+        found.update({c["id"]: c.get("date") for h in hits["hits"] for c in h["copies"]})
+        assert len(found) == hits["total"]
+        out.append(list(found.values()))
+    return out
+
+
+def test_year_shards_hold_blocks_of_years(indexed_corpus, by_year):
+    _, _, single_summary = indexed_corpus
+    settings, summary = by_year
+    shape = shards.layout(settings.index_dir)
+    assert shape["by"] == "year" and shape["count"] == 3
+    assert len(shape["years"]) == 2 and shape["years"] == sorted(set(shape["years"]))
+    assert summary["articles"]["total"] == single_summary["articles"]["total"]
+    assert summary["files"] == single_summary["files"]   # each file counted once
+    dates = _shard_dates(settings.index_dir, 3)
+    assert all(dates) and sum(map(len, dates)) == single_summary["articles"]["total"]
+    for number, found in enumerate(dates):
+        assert all(shards.shard_of_year(d[:4] if d else None, shape["years"]) == number
+                   for d in found)
+    assert None in dates[2]   # undated articles live in the last shard
+
+
+@pytest.mark.parametrize("params", REQUESTS, ids=lambda p: repr(p)[:60])
+def test_year_sharded_results_equal_one_index(indexed_corpus, by_year, params):
+    _, single_settings, _ = indexed_corpus
+    settings, _ = by_year
+    one = search.search(single_settings.index_dir, _request(params))
+    assert _comparable(shards.search(settings.index_dir, _request(params))) == _comparable(one)
+
+
+def _generations(index_dir, count: int) -> list[str]:
+    from policysearch import index
+
+    return [index.current_generation(Path(index_dir) / name).name
+            for name in shards.shard_names(count)]
+
+
+def test_new_years_touch_only_the_newest_shard(index_files, tmp_path):
+    """Per-article routing by year: a new file of a new year (and undated items) changes the
+    last shard only; a file holding two years lands in two shards; the answers stay those of
+    one index over the same corpus."""
+    import json
+
+    files = _copies_files()
+    settings, _ = index_files(files, "years")
+    corpus = settings.index_dir.parent / "corpus"
+    split = replace(settings, index_dir=tmp_path / "by-year", workers=1)
+    shards.build(corpus, split, count=3, by="year")
+    years = shards.layout(split.index_dir)["years"]
+    assert years == [2028, 2029]    # 2027 | 2028 | 2029 on: 4, 5 and 5 articles
+    before = _generations(split.index_dir, 3)
+
+    new = {"daily-new.jsonl": "\n".join(json.dumps(row, ensure_ascii=False) for row in [
+        {"title": "霞浦县紫菜加工园投产", "text": "霞浦县紫菜加工园投产，年加工紫菜八千吨。" + FILLER,
+         "date": "2031-03-02"},
+        {"title": "蓝溪乡竹编合作社扩大规模", "text": "蓝溪乡竹编合作社新增社员四十户。" + FILLER}])}
+    (corpus / "daily-new.jsonl").write_text(new["daily-new.jsonl"], "utf-8")
+    again = shards.build(corpus, split)
+    assert again["files"]["added"] == 1 and again["files"]["unchanged"] == len(files)
+    assert again["articles"]["added"] == 2
+    after = _generations(split.index_dir, 3)
+    assert after[:2] == before[:2] and after[2] != before[2]
+    undated = shards.search(split.index_dir, _request(dict(q="竹编合作社")))
+    assert undated["total"] == 1 and undated["hits"][0]["date"] is None
+    assert search.search(split.index_dir / "shard-02", _request(dict(q="竹编合作社")))["total"] == 1
+
+    mixed = "\n".join(json.dumps(row, ensure_ascii=False) for row in [
+        {"title": "枫林镇茶园春茶开采", "text": "枫林镇茶园春茶开采，茶农忙于采摘。" + FILLER,
+         "date": "2027-04-01"},
+        {"title": "枫林镇茶叶博览会开幕", "text": "枫林镇茶叶博览会开幕，展商三百家。" + FILLER,
+         "date": "2030-05-01"}])
+    (corpus / "tea.jsonl").write_text(mixed, "utf-8")
+    shards.build(corpus, split)
+    last = _generations(split.index_dir, 3)
+    assert last[1] == after[1] and last[0] != after[0] and last[2] != after[2]
+    for shard, word in (("shard-00", "春茶"), ("shard-02", "博览会")):
+        assert search.search(split.index_dir / shard, _request(dict(q=word)))["total"] == 1
+
+    one, _ = index_files({**files, **new, "tea.jsonl": mixed}, "years-one")
+    for params in (dict(q="", sort="date", per_page=100), dict(q="枫林镇"), dict(q="竹编"),
+                   dict(q="", page=2, per_page=5), dict(q="稻田养鱼")):
+        assert _comparable(shards.search(split.index_dir, _request(params))) == \
+            _comparable(search.search(one.index_dir, _request(params)))
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from policysearch.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args],
+                                              env={"POLICYSEARCH_WORKERS": "1"},
+                                              catch_exceptions=False)
+
+
+def test_changing_the_shard_rule_needs_rebuild(index_files, tmp_path):
+    settings, _ = index_files(_copies_files(), "rule")
+    corpus, index_dir = settings.index_dir.parent / "corpus", tmp_path / "index"
+    assert _cli("index", corpus, "--index", index_dir, "--shards", 2).exit_code == 0
+    out = _cli("index", corpus, "--index", index_dir, "--shard-by", "year")
+    assert out.exit_code == 1
+    assert out.stderr.strip().count("\n") == 0
+    assert "sharded by file" in out.stderr and "--rebuild" in out.stderr
+    assert shards.layout(index_dir) == {"count": 2, "by": "file"}
+    out = _cli("index", corpus, "--index", index_dir, "--shard-by", "year", "--rebuild", "--json")
+    assert out.exit_code == 0, out.stderr
+    assert shards.layout(index_dir)["by"] == "year"
+    assert (index_dir / shards.ROUTES).exists()
+    # later runs keep the rule without the option
+    assert _cli("index", corpus, "--index", index_dir).exit_code == 0
+    assert shards.layout(index_dir)["by"] == "year"
+
+
+def test_check_over_shards_finds_and_repairs_a_damaged_shard(index_files, tmp_path):
+    import json
+
+    from policysearch import index
+
+    settings, _ = index_files(_copies_files(), "check")
+    corpus, index_dir = settings.index_dir.parent / "corpus", tmp_path / "index"
+    assert _cli("index", corpus, "--index", index_dir, "--shards", 3).exit_code == 0
+    whole = _cli("check", "--index", index_dir)
+    assert whole.exit_code == 0, whole.output
+    assert [line.split(":")[0] for line in whole.output.splitlines()] == \
+        [f"{index_dir}/{name}" for name in shards.shard_names(3)] + [str(index_dir)]
+    expected = shards.search(index_dir, _request(dict(q="", per_page=100)))
+
+    gen = index.current_generation(index_dir / "shard-01")
+    victim = max((p for p in gen.iterdir() if p.suffix == ".trm"), key=lambda p: p.stat().st_size)
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    damaged = _cli("check", "--index", index_dir)
+    assert damaged.exit_code == 1
+    assert f"{index_dir}/shard-01/{gen.name}/{victim.name}: " in damaged.output
+    assert "shard-00: ok" in damaged.output and "shard-02: ok" in damaged.output
+    report = json.loads(_cli("check", "--index", index_dir, "--json").stdout)
+    assert [bool(part["problems"]) for part in report["shards"]] == [False, True, False]
+    assert report["problems"][0]["file"] == f"shard-01/{gen.name}/{victim.name}"
+
+    repaired = _cli("check", "--index", index_dir, "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "rebuilt shard-01 from the corpus" in repaired.output
+    assert _cli("check", "--index", index_dir).exit_code == 0
+    assert _comparable(shards.search(index_dir, _request(dict(q="", per_page=100)))) == \
+        _comparable(expected)
+
+    shutil.rmtree(index_dir / "shard-02")
+    gone = _cli("check", "--index", index_dir)
+    assert gone.exit_code == 1 and f"{index_dir}/shard-02/CURRENT: missing" in gone.output

@@ -67,7 +67,7 @@ def _build_task(task: dict) -> dict:
 
 
 def index(corpus_dir: Path, settings: Settings, address: str, count: int | None = None,
-          rebuild: bool = False) -> dict:
+          rebuild: bool = False, by: str | None = None) -> dict:
     """Build or update the sharded index at settings.index_dir (a directory every worker
     sees at the same path) with one Dask task per shard; `count` defaults to the existing
     layout's, else the number of workers."""
@@ -80,7 +80,7 @@ def index(corpus_dir: Path, settings: Settings, address: str, count: int | None 
             futures = client.map(_build_task, tasks, pure=False)
             return client.gather(futures)
 
-        return shards.build(corpus_dir, settings, count=count, rebuild=rebuild, run=run)
+        return shards.build(corpus_dir, settings, count=count, rebuild=rebuild, run=run, by=by)
     finally:
         client.close()
 

@@ -41,8 +41,10 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
   上海、广东出台…), except where a weather or disaster report (its title or first lines say so;
   temperatures and gales are weather) names the hit (湖北、安徽、河南出现强降雨, 陕西、山西、内蒙古等地
-  降温幅度超过10℃: a list closed by 等地 whose sentence measures what hit them); there each
-  province with a sentence of its own is hit, and a forecast (预计, 将迎来, 未来三天) hits nobody;
+  降温幅度超过10℃: a list closed by 等地 whose sentence measures what hit them, or says them hit:
+  湖南、贵州、广西、重庆等地受灾严重; smog and fog are weather); there each province with a sentence
+  of its own is hit, and a forecast (预计, 将迎来, 未来三天) hits nobody, in the lead neither
+  (预计台风将登陆台湾和福建);
 - in a survey a visit to a place (某某近日在南宁作宣讲报告, 在某地考察) makes it a subject as an
   inspection does; under an appointment title (某省区党委主要负责同志职务调整) every province whose
   post changes is a subject, while elsewhere a post names none (北京市委书记某某宣读贺信);
@@ -60,7 +62,9 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   (眼下，在…的河北南和，…);
 - a local event held in a place (黄帝故里拜祖大典在河南新郑举行, a festival named after its city:
   哈尔滨国际冰雪节, 南京国际梅花节) is the place's own news; a meeting, a forum, a fair or a national
-  body's event held there (广交会在广州举办, 兰州旅游年在北京拉开帷幕) is a venue;
+  body's event held there (广交会在广州举办, 兰州旅游年在北京拉开帷幕) is a venue; multi-sport games
+  opened or closed there (全国冬季运动会在呼伦贝尔开幕, 北京冬残奥会开幕式) are the host's own event
+  (the dev labels' Urumqi precedent), and a future host (下届将于2020年在内蒙古举行) is a mention;
 - a place the title gives as the venue (全国政协会议在京开幕, 某论坛在北京举行) is a venue in the
   body too (三月的北京… sets the scene), and so is Beijing under the title of talks with a foreign
   leader; a games zone (广东赛区) is a venue, a provincial team (浙江队) a body of people;
@@ -76,7 +80,8 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a county's short name of three characters or more (满洲里, 绥芬河, 霍尔果斯) stands on its own,
   and a river's name (永定河北京段, 黄河南岸) hides no 河北 or 河南;
 - national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place, nor does a
-  university or college (北京语言大学), nor a route's name (京港澳高速).
+  university or college (北京语言大学), nor a route's name (京港澳高速, 青藏铁路: the section
+  where the work is names the province), nor a clipped foreign name (乌海军, the Ukrainian navy).
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
@@ -117,6 +122,14 @@ Where LABELS.md is silent about industries, these choices were made:
 - each item of a round-up is judged on its own, with its own length (a page of twenty items does
   not raise the bar of each), and a drama or an entertainment programme announced is 文化旅游
   news (影视), a political documentary or a news special is not;
+- a product's word followed by its sector (药品制造业, 计算机通信设备制造业, 中药工业) names the
+  industry as a term of its own does: statistics by sector (税收, 外资 by industry) give each
+  sector its figure;
+- the vocabulary follows LABELS.md's coverage column in the words news items use: 装备制造 for
+  通用/专用设备, 电气机械, 盾构机, 首台套, lunar and planetary probes (探月, 嫦娥, 天问); 生物医药 for
+  新药, 创新药, 中药工业, 集采, 医保目录 (a drug-list negotiation is about the drugs); 文化旅游 for
+  festivals of the arts, premieres, plays and museums; 节能环保 for 固体废物, 超低排放; 能源 for
+  输电 and 变电站;
 - 制造业 in a sentence that names a sector of manufacturing (钢铁工业增加值增长…, 计算机通信设备
   制造业税收增长) counts at half there: the sentence measures the sector, not manufacturing as a
   whole.
@@ -185,7 +198,7 @@ _DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|国事访
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
-_DISASTER = re.compile(r"气温|降温|升温|大风|降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
+_DISASTER = re.compile(r"气温|雾霾|大雾|降温|升温|大风|降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
 # the announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《今日中国》播出甘肃篇): what
 # it depicts is not the news, the broadcast is
 _PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，,;。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
@@ -201,9 +214,14 @@ _VISIT_AFTER = re.compile(r"[^，,。；;]{0,6}?(?:考察|调研|宣讲|作宣�
 # a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
 _FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
 _HIT_MEASURE = re.compile(r"\d+(?:\.\d+)?\s*(?:℃|摄氏度|度|毫米|厘米|万亩|亩|万人|人|级)")
+_HIT_DAMAGE = re.compile(r"受灾|成灾|灾情|受损|被淹|内涝|遭遇|遭受|袭击")  # 湖南、贵州、广西、重庆等地受灾严重: said hit
 _LOCAL_EVENT_VERB = re.compile(r"^[^，,;。；]{0,14}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|揭幕|启幕)")
 _GATHERING = re.compile(r"会议|论坛|峰会|博览会|展览会|交易会|洽谈会|[交博展洽]会|大会|年会|发布会|座谈会|研讨会|对话|会见|会谈|会晤|签约|"
                         r"签署|颁奖|开幕式|闭幕式|全国|国际|世界|中国|两岸|党|政府|部|委员会|团|总台|央视")
+# multi-sport games are the host's own event (the dev labels' Urumqi precedent): their opening or
+# closing held in a place makes it a subject; a meeting or a fair held there does not
+_GAMES = re.compile(r"运动会|奥运会|冬奥会|残奥会|亚运会|亚残运会|大运会|全运会|青运会|民运会|冬运会")
+_HOSTED_GAMES = re.compile(r"^(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运)会?[^，,;。；]{0,3}?(?:开幕|闭幕)")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
@@ -214,7 +232,7 @@ _EXAMPLES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?等(?:地|多地|省|省
 _PARTIES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
 PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
-_COUNTED_LIST = re.compile(r"^[^，,;。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
+_COUNTED_LIST = re.compile(r"^[^，,;。；]{0,10}?等(?:全国|全省)?(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
 _VENUE_AFTER = re.compile(r"^[^，,;。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|"
                           r"会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
@@ -484,7 +502,7 @@ def _reports_hit(text: str, start: int, end: int) -> bool:
     stop = _SENTENCE_END.search(text, end)
     sentence_start = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
     sentence = text[sentence_start: stop.start() if stop else len(text)]
-    return bool(_HIT_MEASURE.search(sentence)) and not _FORECAST.search(sentence)
+    return bool(_HIT_MEASURE.search(sentence) or _HIT_DAMAGE.search(sentence)) and not _FORECAST.search(sentence)
 
 
 def _is_venue(text: str, m: _Mention) -> bool:
@@ -492,7 +510,7 @@ def _is_venue(text: str, m: _Mention) -> bool:
     after = text[m.end: m.end + 20]
     if _OWN_BODY_AFTER.match(after):
         return False  # 四川省委召开 ...: the province acts
-    if _EVENT_AFTER.match(after):
+    if _EVENT_AFTER.match(after) and not _HOSTED_GAMES.match(after):
         return True
     # 在云南昆明出席: the city after its province shares what comes before the province
     start = m.chain if m.chain >= 0 else m.start
@@ -509,7 +527,9 @@ def _is_venue(text: str, m: _Mention) -> bool:
     # 拜祖大典今天在河南新郑举行, 桃花节在平谷开幕: a local event held there is the place's own news;
     # a meeting, a forum or a fair held there is national news in a venue (LABELS.md, leaders' visits)
     opening = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
-    local = (_LOCAL_EVENT_VERB.match(after) and not _GATHERING.search(text, opening, m.end + 20)
+    # 全国冬季运动会在呼伦贝尔开幕: the host's own event; 下届将于2020年在内蒙古举行: a future host, a mention
+    games = _GAMES.search(text, opening, m.end + 20) and "将" not in text[opening:start]
+    local = (_LOCAL_EVENT_VERB.match(after) and (games or not _GATHERING.search(text, opening, m.end + 20))
              and not _other_place(text[opening:start], m.place.provinces))  # 兰州旅游年在北京拉开帷幕
     return not local
 
@@ -730,7 +750,10 @@ class _Layout:
         if not (after_semicolon or clause.endswith(("；", ";"))) or self.clause_provinces.get(k) != {province}:
             return False
         opening = _CLAUSE_TIME.sub("", self.text[start:m.chain if m.chain >= 0 else m.start].lstrip())
-        return (not opening and len(clause) >= OWN_SENTENCE_CHARS and not _POST_AFTER.match(self.text, m.end)
+        # 促进外贸稳量提质，福建深化…；江西…: a short phrase of purpose before the actor opens the series
+        lead_in = (len(opening) <= OWN_SENTENCE_OPENING and opening.endswith(("，", ","))
+                   and opening.count("，") + opening.count(",") == 1 and "、" not in opening)
+        return ((not opening or lead_in) and len(clause) >= OWN_SENTENCE_CHARS and not _POST_AFTER.match(self.text, m.end)
                 and not _PEOPLE_AFTER.match(self.text, m.end))
 
     def forecast(self, pos: int) -> bool:
@@ -788,8 +811,8 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
             ev.sentences.add(s)
             if len(ev.sentences) <= MAX_SENTENCES:  # a long report should not drown a paragraph
                 ev.score += SENTENCE_WEIGHT * factor
-        if factor < 1.0:
-            continue
+        if factor < 1.0 or (layout.disaster and layout.forecast(m.start)):
+            continue  # 预计台风将登陆台湾和福建: a forecast hits nobody, in the lead neither
         ev.own = ev.own or layout.own_sentence(m, province)
         if layout.located(m) and not ev.located and not national:
             ev.located = True  # 某水电站位于甲省某州某县和乙省某市某县境内
@@ -932,6 +955,7 @@ _MEASURED = re.compile(r"[^，,;。；、]{0,8}?(?:\d|[一二三四五六七八�
 _ATTRIBUTED = re.compile(r"[^，,;。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，,;。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _CLAUSE_END = re.compile(r"[，,：:]")
+_SECTOR_AFTER = re.compile(r"[^，,;。；、\s和与及等]{0,2}?(?:制造业|产业|行业)")  # 药品制造业, 娱乐业 …: the sector named
 _TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，,;。；、]{0,4}$")
 _DOMESTIC = re.compile(r"中国|我国|中方|(?<!国)全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
@@ -1057,6 +1081,9 @@ def _unit_industry_scores(title: str, body: str, data: _Data,
         best: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
         for (b, e, entries), listed in zip(hits, listed_hits):
+            if _SECTOR_AFTER.match(sentence, e):
+                # 药品制造业, 计算机通信设备制造业: a product's word naming its sector is the industry's own name
+                entries = [(industry, max(weight, 2.0)) for industry, weight in entries]
             measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
