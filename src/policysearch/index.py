@@ -49,7 +49,9 @@ from typing import Callable
 
 from whoosh import columns, fields, formats, index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _row_lengths, md5_hash
 from whoosh.index import TOC, clean_files
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import MERGE_SMALL, SegmentWriter
@@ -136,25 +138,54 @@ class _Tokens(fields.FieldType):
 def token_positions(tokens: list[str]) -> dict[str, list[int]]:
     positions = defaultdict(list)
     for pos, token in enumerate(tokens):
-        if token:
-            positions[token].append(pos)
+        positions[token].append(pos)
+    positions.pop(analysis.GAP, None)
     return positions
 
 
 _encode_positions = CompactPositions().encode
-_single_position: dict[int, bytes] = {}
+
+
+class _SinglePositions(dict):
+    """position -> the encoded value of that one position, made on first use: the
+    one-occurrence values are shared, which saves both time and memory while postings are
+    held in memory."""
+
+    def __missing__(self, pos: int) -> bytes:
+        encoded = self[pos] = _encode_positions([pos])
+        return encoded
+
+
+_single_position = _SinglePositions()
 
 
 def _encode(poslist: list[int]) -> bytes:
-    """Encoded positions; the one-occurrence values are cached and shared, which saves
-    both time and memory while postings are held in memory."""
+    """Encoded positions (shared when there is one)."""
     if len(poslist) == 1:
-        pos = poslist[0]
-        encoded = _single_position.get(pos)
-        if encoded is None:
-            encoded = _single_position[pos] = _encode_positions(poslist)
-        return encoded
+        return _single_position[poslist[0]]
     return _encode_positions(poslist)
+
+
+def _add_token_postings(terms: dict, boost: float, docnum: int,
+                        tokens: list[str]) -> tuple[int, int]:
+    """Add one document's postings of a token field to `terms` (token -> docnums, weights,
+    encoded positions); returns the field length and the number of postings added. One
+    loop over the document's distinct tokens, the work per token kept to a few C calls:
+    long text has over a thousand of them per field."""
+    positions = token_positions(tokens)
+    single, get = _single_position, terms.get
+    for token, ps in positions.items():
+        entry = get(token)
+        if entry is None:
+            entry = terms[token] = (array("I"), array("f"), [])
+        entry[0].append(docnum)
+        if len(ps) == 1:
+            entry[1].append(boost)
+            entry[2].append(single[ps[0]])
+        else:
+            entry[1].append(len(ps) * boost)
+            entry[2].append(_encode_positions(ps))
+    return len(tokens) - tokens.count(analysis.GAP), len(positions)
 
 
 # Whoosh pickles blocks with protocol 2, which spells every bytes value (our positions) as
@@ -503,23 +534,21 @@ class _SegmentBuilder:
 
     def _add_postings(self, name, field, docnum, value) -> int:
         terms = self.postings.setdefault(name, {})
-        length = 0
         if isinstance(field, _Tokens):
-            boost = field.format.field_boost
-            items = ((token, len(ps), len(ps) * boost, _encode(ps))
-                     for token, ps in token_positions(value).items())
+            length, added = _add_token_postings(terms, field.format.field_boost, docnum, value)
+            self.held += added
         else:
-            items = field.index(value)
-        for key, freq, weight, vbytes in items:
-            entry = terms.get(key)
-            if entry is None:
-                entry = terms[key] = (array("I"), array("f"), [])
-            entry[0].append(docnum)
-            entry[1].append(weight)
-            if vbytes:
-                entry[2].append(vbytes)
-            length += freq
-            self.held += 1
+            length = 0
+            for key, freq, weight, vbytes in field.index(value):
+                entry = terms.get(key)
+                if entry is None:
+                    entry = terms[key] = (array("I"), array("f"), [])
+                entry[0].append(docnum)
+                entry[1].append(weight)
+                if vbytes:
+                    entry[2].append(vbytes)
+                length += freq
+                self.held += 1
         if field.scorable:
             lengths = self.lengths.setdefault(name, array("I"))
             lengths.extend([0] * (docnum - len(lengths)))
@@ -546,16 +575,27 @@ class _SegmentBuilder:
         writer = self.writer
         writer.perdocwriter.close()
         fw = writer.fieldwriter
+        add_row = _term_row_adder(fw._tindex)
+        inline_below = fw._codec._inlinelimit
         for name in sorted(self.postings):
             field = self.schema[name]
             tokens = isinstance(field, _Tokens)
             terms = self.postings[name]
             lengths = self.lengths.get(name)
             fw.start_field(name, field)
+            prefix = pack_ushort(fw._fieldid)
+            key = None
             for key in sorted(terms):  # str order is UTF-8 byte order
-                fw.start_term(key.encode("utf-8") if tokens else key)
-                _write_postings(fw._postwriter, *terms[key], lengths)
+                btext = key.encode("utf-8") if tokens else key
+                docs, weights, values = entry = terms[key]
+                if len(docs) < inline_below:  # most terms: the row is made here directly
+                    add_row(prefix + btext, _inlined_row(docs, weights, values, lengths))
+                    continue
+                fw.start_term(btext)
+                _write_postings(fw._postwriter, *entry, lengths)
                 fw.finish_term()
+            if key is not None:
+                fw._tindex.lastkey = prefix + (key.encode("utf-8") if tokens else key)
             fw.finish_field()
         fw.close()
         writer._close_segment()
@@ -572,6 +612,44 @@ class _SegmentBuilder:
 
 def _article_length(article: Article) -> int:
     return len(article.body) + len(article.title)
+
+
+def _inlined_row(docs, weights, values, lengths) -> bytes:
+    """The term table row of a term whose few postings are inlined: byte for byte what
+    start_term / finish_term make through _LeanPostingsWriter and _LeanTermInfo, without
+    the half-dozen objects and calls per term (most bigrams of long text occur in one to
+    three documents, and these calls were the largest cost of writing a segment)."""
+    if lengths is not None:
+        have = len(lengths)
+        block = [lengths[d] if d < have else 0 for d in docs]
+        minlength, maxlength = length_to_byte(min(block)), length_to_byte(max(block))
+    else:
+        minlength, maxlength = 0, 0
+    head = W3TermInfo._struct.pack(1, sum(weights), len(docs), minlength, maxlength,
+                          max(0, max(weights)), docs[0], docs[-1])
+    return head + pickle.dumps((tuple(docs), tuple([_compact_number(w) for w in weights]),
+                                tuple(values)), _PICKLE)
+
+
+def _term_row_adder(tindex):
+    """tindex.add (an OrderedHashWriter's) for keys known to come in order: the same bytes,
+    the same hash buckets and key index, fewer calls per row."""
+    raw = tindex.dbfile.file
+    write, tell = raw.write, raw.tell
+    buckets, index_append, pack = tindex.buckets, tindex.index.append, _row_lengths.pack
+    if tindex.hashfn is md5_hash:
+        def hashfn(key):
+            return int.from_bytes(hashlib.md5(key, usedforsecurity=False).digest()[-4:], "big")
+    else:
+        hashfn = tindex.hashfn
+
+    def add(key: bytes, value: bytes) -> None:
+        pos = tell()
+        index_append(pos)
+        write(pack(len(key), len(value)) + key + value)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+    return add
 
 
 def _write_postings(pw, docs, weights, values, lengths) -> None:
