@@ -193,13 +193,14 @@ def tokenizer():
 
 def words(norm: str) -> list[str]:
     """jieba words of normalised text, punctuation and spaces dropped."""
-    return [w for w in tokenizer().lcut(norm, HMM=USE_HMM) if _RUN.search(w)]
+    return [w for w in tokenizer().lcut(norm, HMM=USE_HMM) if w.isalnum() or _RUN.search(w)]
 
 
 def search_words(norm: str) -> list[str]:
     """jieba's search-mode words: the words and the shorter words inside long ones
     (新能源汽车 → 新能源, 能源, 汽车, 新能源汽车), punctuation dropped."""
-    return [w for w in tokenizer().cut_for_search(norm, HMM=USE_HMM) if _RUN.search(w)]
+    return [w for w in tokenizer().cut_for_search(norm, HMM=USE_HMM)
+            if w.isalnum() or _RUN.search(w)]
 
 
 # -- bigrams ------------------------------------------------------------------------------

@@ -243,14 +243,14 @@ class _LeanPostingsWriter(W3PostingsWriter):
         first = weights[0]
         if all(w == first for w in weights):
             return None if first == 1.0 else float(first)
-        return tuple(_compact_number(w) for w in weights)
+        return _compact_numbers(weights)
 
     def finish_postings(self):
         # Whoosh 2.7's own version calls a misspelt set_inline(), so inlining never worked.
         terminfo = self._terminfo
         if not self.written() and len(self) < self._inlinelimit:
             terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, [_compact_number(w) for w in self._weights],
+            terminfo.set_inlined(self._ids, _compact_numbers(self._weights),
                                  self._values)
         else:
             if self._ids:
@@ -262,6 +262,14 @@ class _LeanPostingsWriter(W3PostingsWriter):
 
 def _compact_number(w: float):
     return int(w) if w == int(w) else w
+
+
+def _compact_numbers(weights) -> tuple:
+    """_compact_number of each weight, as a tuple; in C when all are whole (the rule)."""
+    ints = tuple(map(int, weights))
+    if ints == tuple(weights):
+        return ints
+    return tuple([_compact_number(w) for w in weights])
 
 
 class LeanCodec(W3Codec):
@@ -627,7 +635,7 @@ def _inlined_row(docs, weights, values, lengths) -> bytes:
         minlength, maxlength = 0, 0
     head = W3TermInfo._struct.pack(1, sum(weights), len(docs), minlength, maxlength,
                           max(0, max(weights)), docs[0], docs[-1])
-    return head + pickle.dumps((tuple(docs), tuple([_compact_number(w) for w in weights]),
+    return head + pickle.dumps((tuple(docs), _compact_numbers(weights),
                                 tuple(values)), _PICKLE)
 
 
