@@ -172,6 +172,10 @@ def test_a_survey_makes_each_place_with_a_sentence_of_its_own_a_subject():
     assert set(provinces("各地抓紧秋收秋种", body)) == {"甘肃", "湖南", "江西"}
     # the same sentences under a headline that names no place and no 各地: still a survey
     assert set(provinces("秋收秋种进展顺利", body)) == {"甘肃", "湖南", "江西"}
+    # two places with a sentence of their own each make one too
+    body = ("今年“五一”假期，入境游持续升温。\n在浙江绍兴，多国游客走进乡村体验竹编技艺，参观科技创新基地。"
+            "在海南，环岛高铁串联起12个主要市县，铁路部门增设多语种服务，外籍旅客出行量显著增加。")
+    assert set(provinces("入境游升温", body)) == {"浙江", "海南"}
 
 
 def test_under_a_title_naming_a_place_other_places_are_background():
@@ -215,9 +219,15 @@ def test_a_city_after_its_province_shares_its_venue():
 
 
 def test_a_short_list_in_the_lead_names_no_subject_but_the_hit_of_a_storm():
-    body = ("近日，湖南、江西、贵州三省相继出台促进民营经济发展的若干措施，从融资、用地、人才等方面"
+    body = ("近日，湖南、江西、贵州等地相继出台促进民营经济发展的若干措施，从融资、用地、人才等方面"
             "加大支持力度。\n业内人士认为，各项措施落地后，民营企业经营环境将进一步改善。")
     assert provinces("多项措施支持民营经济发展", body) == []
+    # counted, the list names the parties, each acting (LABELS.md: a province's own action)
+    body = body.replace("等地", "三省")
+    assert set(provinces("多项措施支持民营经济发展", body)) == {"湖南", "江西", "贵州"}
+    body = ("水利部最新调度显示，目前，长江流域四川、重庆、湖北、湖南、安徽5省市耕地受旱面积329万亩，"
+            "部分群众饮水受到影响。\n水利部已启动抗旱四级应急响应，派出工作组指导抗旱。")
+    assert set(provinces("各地全力抗旱保供水", body)) == {"四川", "重庆", "湖北", "湖南", "安徽"}
     body = ("今天，湖南、江西、贵州局地出现了入汛以来最强降雨，多条河流水位上涨。\n"
             "气象部门提醒，未来三天南方仍有较强降雨，需防范山洪和地质灾害。")
     assert set(provinces("南方出现强降雨", body)) == {"湖南", "江西", "贵州"}
@@ -255,6 +265,46 @@ def test_a_long_document_gives_the_industries_it_develops():
 ])
 def test_route_ends_and_names_that_contain_a_place_name_no_subject(body):
     assert provinces("新闻一则", body) == []
+
+
+def test_the_titles_venue_stays_a_venue_in_the_body():
+    body = ("全国政协某届某次会议今天下午在人民大会堂开幕。\n三月的北京，春意盎然，代表委员们步入会场。"
+            "会议听取了常委会工作报告，委员们将围绕经济社会发展建言献策。")
+    assert provinces("全国政协某届某次会议在京开幕", body) == []
+    body = ("国家主席今天在人民大会堂同某国总统举行会谈。两国元首去年在北京会晤，就双边关系作出规划。"
+            "双方同意将双边贸易额提高一倍，扩大能源合作。")
+    assert provinces("国家主席同某国总统举行会谈", body) == []
+
+
+def test_a_national_games_zone_is_a_venue():
+    body = ("全国运动会今天共产生二十枚金牌。在广东赛区，网球男子单打决赛中，浙江队选手战胜北京队选手夺冠，"
+            "游泳比赛中，山东队选手打破全国纪录。")
+    assert provinces("全运会今天产生二十枚金牌", body) == []
+
+
+def test_one_example_illustrates_a_national_story_two_make_a_survey():
+    lead = "今年以来，我国钢铁行业运行稳健，前5个月粗钢产量同比增长3%，钢材出口增长一成。\n"
+    one = "在河北唐山，一家钢铁企业的新产线今年投产，产品远销海外，订单已排到年底。\n"
+    two = "在江苏张家港，一家钢厂的热轧产线完成智能化改造，每吨钢能耗下降一成多。\n"
+    assert provinces("前5个月我国钢铁行业平稳运行", lead + one) == []
+    assert set(provinces("前5个月我国钢铁行业平稳运行", lead + one + two)) == {"河北", "江苏"}
+
+
+def test_a_paragraph_of_its_own_makes_a_subject_beside_the_main_place():
+    main = ("浙江今年推进生态文明建设，全省新建美丽乡村一千个，森林覆盖率提高到六成以上。"
+            "浙江还出台了一系列生态补偿措施，推动生态保护与经济发展协同共进。\n") * 3
+    other = ("地处青藏高原腹地的青海三江源国家公园，长江、黄河、澜沧江源头实现整体保护，藏羚羊种群数量"
+             "恢复到七万多只，园区内牧民转为生态管护员，守护一江清水。\n")
+    assert set(provinces("绿水青山就是金山银山", main + other)) == {"浙江", "青海"}
+
+
+@pytest.mark.parametrize("body", [
+    "连日来，各地抓好防控和田间管理，农技人员深入地头指导农户科学施肥。",   # 和田 in 防控和田间
+    "在贺兰山东麓的葡萄园里，农户正忙着采摘，今年的葡萄品质比往年更好。",     # 山东 in 贺兰山东麓
+    "国庆假期，京港澳高速车流量明显增大，交警部门加强疏导，保障道路畅通。",   # 港澳 in 京港澳
+])
+def test_words_that_contain_a_place_name_name_no_place(body):
+    assert not {"新疆", "山东", "香港", "澳门"} & set(provinces("新闻一则", body))
 
 
 def test_region_names_stand_for_their_provinces():
@@ -421,6 +471,54 @@ def test_a_figure_of_the_industrys_own_names_it_and_a_passing_word_does_not():
 ])
 def test_stories_of_other_fields_name_no_industry(title, body):
     assert industries(title, body) == []
+
+
+def test_an_official_document_on_no_industry_names_none():
+    body = ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n现将有关办法印发给你们，请认真贯彻执行。\n"
+            + "第{n}条 纳税人本人或者配偶购买住房发生的首套住房贷款利息支出，在实际发生贷款利息的年度，"
+              "按照每月1000元的标准定额扣除，扣除期限最长不超过240个月。\n" * 8).format(n="某")
+    assert industries("国务院关于印发个人所得税专项附加扣除暂行办法的通知", body) == []
+    # the title names the industry: its measures count
+    assert "建筑房地产" in industries("国务院关于促进房地产市场平稳健康发展的通知", body)
+
+
+def test_a_long_report_gives_every_industry_it_gives_a_figure_of_its_own():
+    parts = ["全省规模以上工业增加值增长6.5%，先进制造业集群建设加快推进。",
+             "新能源汽车产量突破50万辆，增长三成，动力电池项目建成投产。",
+             "粮食总产量达到600亿斤，新建高标准农田100万亩。",
+             "接待游客增长一成，旅游收入突破5000亿元。",
+             "港口集装箱吞吐量达到3000万标箱，新开通国际航线10条。"]
+    filler = "我们坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，推动高质量发展取得新成效。"
+    body = "\n".join(part + filler * 5 for part in parts) * 2
+    assert len(body) > 2000
+    assert set(industries("某省政府工作报告", body)) == {"制造业", "汽车", "农业", "文化旅游", "交通物流"}
+    # a bare list of what to develop says nothing of each
+    listed = "\n" + ("培育集成电路、生物医药、人工智能、新材料等新兴产业。" + filler) * 2
+    assert not {"电子信息", "生物医药", "人工智能", "新材料"} & set(industries("某省政府工作报告", body + listed))
+
+
+def test_a_clause_of_its_own_in_a_listing_sentence_counts():
+    body = ("加快构建现代化产业体系，推进集成电路、生物医药、人工智能等产业发展，"
+            "推进大飞机规模化系列化发展，今年交付国产大飞机30架。")
+    assert "装备制造" in industries("某市推进现代化产业体系建设", body)
+
+
+def test_an_industrys_own_manufacturing_is_not_manufacturing_as_a_whole():
+    body = "今年前两个月，我国电子信息制造业生产快速增长，规模以上电子信息制造业增加值同比增长14.2%，营业收入增长14.3%。"
+    assert industries("前两个月电子信息制造业增加值增长14.2%", body) == ["电子信息"]
+
+
+def test_a_tool_another_field_uses_names_no_industry():
+    body = ("今年的晚会使用人工智能和虚拟现实技术，突破了传统舞台空间，演员与虚拟场景实时互动，"
+            "为观众带来全新的视听体验，晚会收视率创新高。")
+    assert "人工智能" not in industries("晚会融合创新打造视听盛宴", body)
+
+
+def test_a_roundup_item_on_police_names_no_industry_in_passing():
+    body = ("央视网消息（新闻联播）：\n前5个月侦破危害食品安全犯罪案件4500余起\n"
+            "今年1至5月，全国公安机关共侦破食品安全犯罪案件4500余起，抓获犯罪嫌疑人8500余名。\n"
+            "全国夏粮收购进度过半\n截至目前，主产区累计收购小麦3000万吨，收购进度过半，市场运行平稳。\n")
+    assert industries("国内联播快讯", body) == ["农业"]
 
 
 def test_a_law_name_is_not_an_industry():

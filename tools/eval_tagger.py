@@ -88,7 +88,8 @@ def evaluate(rows: list[dict]) -> tuple[dict[str, Tally], list[tuple], float, in
         tagging.tag(article)
         elapsed += time.perf_counter() - t0
         chars += len(article.body)
-        groups = ("all", f"source: {row.get('source') or '?'}", f"kind: {kind(row)}")
+        source = (row.get("source") or "?").split()[0]  # "省级政府工作报告 https://…": the name, not the address
+        groups = ("all", f"source: {source}", f"kind: {kind(row)}")
         for group in groups:
             tallies.setdefault(group, Tally()).n += 1
         for facet in FACETS:

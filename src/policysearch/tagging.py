@@ -26,10 +26,12 @@ it sits is a venue.
 Round-ups and surveys (../shared/dev/LABELS.md, "Round-ups"): a 快讯 page is read item by
 item, each item judged on its own under its headline. A survey of several regions (a title or
 headline with 各地, 多地, 全国 or 我国, or a news item under a title naming no single province
-that makes three places each the topic of a sentence of its own) makes a subject of every place
-it gives a full sentence of its own: the sentence names it near its start and no other province
+that makes two places or more each the topic of a sentence of its own) makes a subject of every
+place it gives a full sentence of its own: the sentence names it near its start and no other province
 (黑龙江绥芬河市启动全民核酸检测…; 在天津，…). A bare list (北京、上海、广东等地) says nothing
-about each and makes none.
+about each and makes none; a counted list (湖南、湖北、江西三省成立…, 四川、重庆…9省市耕地受旱) names the
+parties of what its sentence tells, each acting, and makes each a subject. Under a title with
+我国 or 全国 one example illustrates the national news; two or more make a survey.
 
 Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
@@ -37,13 +39,25 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
   上海、广东出台…), except where a weather or disaster report (its title or first lines say so)
   names the hit (湖北、安徽、河南出现强降雨); there each province with a sentence of its own is hit;
-- two full sentences about a province in the body make it a subject, as the title or lead does;
+- two full sentences about a province in the body make it a subject, as the title or lead does,
+  and so does a paragraph of its own (80 characters or more, opening on the place or with a first
+  sentence that is the place's own), however strong the main place is (LABELS.md: "a full
+  paragraph of substance");
+- a sentence is a place's own when the place is its only province and is named in its first 12
+  characters, or in its first 24 with at most one comma and no list of names before it
+  (眼下，在…的河北南和，…);
+- a place the title gives as the venue (全国政协会议在京开幕, 某论坛在北京举行) is a venue in the
+  body too (三月的北京… sets the scene), and so is Beijing under the title of talks with a foreign
+  leader; a games zone (广东赛区) is a venue, a provincial team (浙江队) a body of people;
+- a weather or disaster report makes a survey of the hit only under a title that names no
+  province: under 习近平在北京河北考察灾后… a past visit elsewhere is background;
 - under a title naming a province, other places given a sentence each are its background, and
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
 - the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京) and the place of a
   signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
   is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them;
-- national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place.
+- national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place, nor does a
+  university or college (北京语言大学), nor a route's name (京港澳高速).
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
@@ -56,8 +70,30 @@ and a figure is not yet enough: the term in the title, its own figure (产量增
 term of the industry or a second sentence is. A word of every field (互联网, 工业, 游客) never
 makes an industry alone, and using a tool (运用大数据) or naming a ministry, a social-insurance
 fund or 农民工 says nothing of one. Stories whose field is not an industry (talks with a foreign
-leader, police, courts, the military, hospitals, fire and rescue, disasters, honours) count their
-body at half unless the title names the industry.
+leader, police, courts, the military, hospitals, fire and rescue, storms, floods and earthquakes,
+honours) count their body at half unless the title names the industry, and so does such an item
+of a round-up.
+
+Where LABELS.md is silent about industries, these choices were made:
+- an official document (国务院关于…的通知, …的答复) says in its title what it regulates: one whose
+  title names a field that is not an industry (taxes, health care, schools, employment, the
+  government's own work, honours, number plates) and no industry regulates none, however often
+  its body names housing loans, drugs or vehicles;
+- in a long document one sentence of substance of its own (the term outside any list, in a
+  sentence with a figure, a project or a measure) lifts an industry over the relative floor,
+  and its bar rises with the fourth root of the length rather than the square root: a
+  government work report gives most industries figures and projects of their own (a leave-one-
+  file-out logistic fit over the rules' own evidence said as much: the score, not its ratio to
+  the length-scaled bar, separates the industries a report develops);
+- a list is read clause by clause: 推进大飞机规模化系列化发展 says something of its industry even in
+  a sentence that lists others, and a clause listing three industries (集成电路、生物医药、人工智能等)
+  says nothing of each;
+- a term right after 使用, 运用, 利用, 借助, 依托, 采用 or 应用 is a tool another field uses
+  (使用人工智能和虚拟现实技术 in a gala) and names no industry;
+- a word of industry as a whole right after an industry's own term (电子信息制造业, 钢铁工业) names
+  that industry, not 制造业;
+- foreign investment (外资) is not trade; vaccination (接种疫苗) is health, vaccines made are
+  生物医药; spaceflight (载人航天, 空间站, 飞船) is 装备制造 (航空航天).
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
@@ -102,10 +138,11 @@ RELATIVE_THRESHOLD = 0.25   # of the strongest province's weight
 ROUNDUP_ITEM_CHARS = 300    # items of a round-up are short; sections of an article are not
 MANY_PROVINCES = 6          # a unit with this many subject-like provinces is a national round-up
 EXAMPLES_MIN = 2            # names in a list closed by 等 (北京、上海等地) that give examples
-SURVEY_MIN = 3              # places each given a sentence of its own that make a survey of regions
+SURVEY_MIN = 2              # places each given a sentence of its own that make a survey of regions
 SURVEY_MAX_CHARS = 2000     # ... in a news item; a long feature's examples need a paragraph
 OWN_SENTENCE_OPENING = 12   # a sentence whose first characters name the place is about it ...
 OWN_SENTENCE_CHARS = 20     # ... when it says something (is this long)
+OWN_PARAGRAPH_CHARS = 80    # a paragraph of one place this long is substance of its own
 
 # Levels of places.tsv whose names stand on their own; "county-short" (金寨) and
 # "district-stem" (朝阳 for 朝阳区) need the article's other names to back them up.
@@ -116,18 +153,25 @@ STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 _LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，。；！？\n]{0,40}")
 LOCATED_CHARS = 400
 _NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
+_SURVEY_TITLE = re.compile(r"各地|多地|多省|各省")
+_IN_THE_CAPITAL = re.compile(r"[在于]京(?:举行|召开|开幕|闭幕|举办|隆重|成立|会见|会谈|出席|开展|发布)")
+_DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|国事访问|正式访问|递交国书")
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
-_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|高温|强对流|冰雹|沙尘|灾")
+_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
 _POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
 _EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
+# an exhaustive list counted after its last name (湖南、湖北、江西三省, 川渝两地): the parties of
+# what the sentence tells, each of them acting (LABELS.md: a province's own action)
+_PARTIES_AFTER = re.compile(r"[^，。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
+PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
-_COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|会见|会谈|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
+_COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
+_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
@@ -136,12 +180,12 @@ _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出�
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
 # a point on someone's way or the far end of a route (开通至广州和日本的航线, 发往欧洲)
-_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|回到|开往|飞往|发往|驶往|运往|销往|开通至|开通到|开行至|直达|"
+_LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵|返回|回到|开往|飞往|发往|驶往|运往|销往|开通至|开通到|开行至|直达|"
                              r"起自|起于|终至|止于)$")
 _ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
 _ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
 _SETTING_OUT = re.compile(r"^[^，。；]{0,8}?(?:出发|起飞|启程|启航|始发|起运)")
-_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
+_EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|赛区|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
                           r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
                           # hall named after its city (not 四川省旅游发展大会: the province's own)
@@ -149,7 +193,7 @@ _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|
                           r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|同胞|商会|代表团|"
-                                r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|大学|师范|理工|交通大学|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
+                                r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|[\u4e00-\u9fff]{0,3}?(?:大学|学院)(?!城)|师范|理工|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
 _PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
@@ -338,7 +382,8 @@ def _titled_names() -> frozenset[str]:
     return frozenset(name for name, _, kind in _data_lines("regions.tsv") if kind == "titled")
 
 
-def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, int]:
+def _list_sizes(text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False,
+                parties: dict[int, frozenset[str]] | None = None) -> dict[int, int]:
     """For each mention (by start), the number of distinct provinces in the list of places it
     belongs to (北京、上海、广东等地 -> 3; 湖北武汉 -> 1; 福州、厦门 -> 1)."""
     sizes: dict[int, int] = {}
@@ -351,6 +396,11 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]]) -> dict[int, in
             n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_MONTAGE_MIN)
         elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
             n = max(n, LEAD_MONTAGE_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
+        elif (n <= PARTIES_MAX or disaster) and _PARTIES_AFTER.match(text, run[-1][0].end):
+            n = 1  # 湖南、湖北、江西三省成立…联盟: the parties, each acting, not examples
+            if parties is not None:
+                names = frozenset(p for _, p in run)
+                parties.update((m.start, names) for m, _ in run)
         for m, _ in run:
             sizes[m.start] = max(sizes.get(m.start, 0), n)
 
@@ -464,7 +514,7 @@ def _provinces(title: str, body: str) -> tuple[dict[str, float], dict[str, float
             scores[province] = max(scores.get(province, 0.0), score)
         for province, score in unit.subjects().items():
             subjects[province] = max(subjects.get(province, 0.0), score)
-        surveyed |= unit.surveyed
+        surveyed |= unit.surveyed | unit.owned
     if subjects:  # an item's minor place is dwarfed by another item's subject, unless surveyed
         top = max(subjects.values())
         subjects = {p: s for p, s in subjects.items() if p in surveyed or s >= RELATIVE_THRESHOLD * top}
@@ -486,6 +536,7 @@ class _UnitScores:
     scores: dict[str, float]
     surveyed: set[str]          # given a sentence of their own in a survey of several regions
     title_found: set[str]
+    owned: set[str] = field(default_factory=set)  # given a full paragraph of their own
 
     def subjects(self) -> dict[str, float]:
         """The unit's subject provinces and their weights."""
@@ -493,7 +544,8 @@ class _UnitScores:
             return {}
         top = max(self.scores.values())
         chosen = {p: s for p, s in self.scores.items()
-                  if p in self.surveyed or (s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top)}
+                  if p in self.surveyed or p in self.owned
+                  or (s >= SUBJECT_THRESHOLD and s >= RELATIVE_THRESHOLD * top)}
         if len(chosen) >= MANY_PROVINCES and not self.surveyed:
             # many places, none with a sentence of its own: a list of people or sites from all
             # over (典型经验做法, 最美乡村教师名单): only the title names subjects
@@ -519,7 +571,8 @@ class _Layout:
         for m, province in resolved:
             if len(m.place.provinces) == 1:
                 self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
-        self.list_size = _list_sizes(text, resolved)
+        self.parties: dict[int, frozenset[str]] = {}  # mention start -> all the parties of its list
+        self.list_size = _list_sizes(text, resolved, disaster, self.parties)
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
         # a lead that tours five provinces or more is a montage: it names no subject
         in_lead = {p for m, p in resolved if m.start < self.lead_end and not _is_venue(text, m)}
@@ -551,11 +604,14 @@ class _Layout:
         (在河南开封，游客…；在湖南长沙，…) shares its sentence with the others."""
         k = self.full_sentence_of(m.start)
         start, end = self.full_spans[k]
+        if m.start in self.parties:  # 四川、重庆…9省市耕地受旱: a counted list is the sentence's subject
+            return (self.sentence_provinces.get(k, set()) <= self.parties[m.start]
+                    and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
         opening = self.text[start:m.start].lstrip()
         if _POST_AFTER.match(self.text, m.end):
             return False  # 广西某县委书记作了发言: a person's post, not the place's own news
-        topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…
-            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.endswith("，"))
+        topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…; 眼下，在…的河北南和
+            len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1 and "、" not in opening)
         return (topical and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
 
@@ -563,7 +619,9 @@ class _Layout:
         """A paragraph is the place's own when it opens on it (or returns to it) and names no
         other province: a paragraph naming several is a montage of places."""
         start = self.paragraph_starts[para]
-        opens = m.start - start <= PARAGRAPH_OPENING
+        # it opens on the place, or its first sentence is the place's own (地球“第三极”…腹地，三江源…)
+        opens = m.start - start <= PARAGRAPH_OPENING or (
+            self.full_sentence_of(m.start) == self.full_sentence_of(start) and self.own_sentence(m, province))
         return (not self.paragraph_provinces.get(para, {province}) - {province}
                 and _paragraph_length(self.text, start) >= 40
                 and (opens or len(sentences) >= 2))
@@ -580,15 +638,18 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     if not resolved and not title_found:
         return _UnitScores({}, set(), title_found)
     # a weather or disaster report (its title or first lines say so): the hit have their sentence
-    disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and len(title_found) != 1
+    disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and not title_found
     layout = _Layout(text, resolved, disaster)
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
+    venues = _title_venues(title) - title_found
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
     per_paragraph: dict[tuple[str, int], set[int]] = {}
     for m, province in resolved:
         ev = evidence.setdefault(province, _Evidence())
         s = layout.sentence_of(m.start)
         factor = layout.factor(m, s)
+        if province in venues:
+            factor = min(factor, VENUE_FACTOR)  # 全国政协会议在京开幕: 三月的北京… sets the scene
         if s not in ev.sentences:
             ev.sentences.add(s)
             if len(ev.sentences) <= MAX_SENTENCES:  # a long report should not drown a paragraph
@@ -611,14 +672,28 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
                 ev.score += PARAGRAPH_TOPIC_WEIGHT
     scores = {p: ev.score for p, ev in evidence.items()}
     own = {p for p, ev in evidence.items() if ev.own}
+    # LABELS.md: a full paragraph of substance makes a subject, however strong the main place is
+    owned = {p for p, ev in evidence.items() if any(
+        _paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    if national or _ROUNDUP_TITLE.search(title) or by_count or disaster:
+    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2)  # 我国…: one example illustrates
+    if survey or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
-        # province that gives three places a sentence each): every place it gives a sentence of
-        # its own is a subject. Under a title naming one province the others are its background,
-        # and a long feature's examples need a paragraph of their own.
-        return _UnitScores(scores, own, title_found)
-    return _UnitScores(scores, set(), title_found)
+        # province that gives two places or more a sentence each): every place it gives a
+        # sentence of its own is a subject. Under a title naming one province the others are its
+        # background, and a long feature's examples need a paragraph of their own.
+        return _UnitScores(scores, own, title_found, owned)
+    return _UnitScores(scores, set(), title_found, owned)
+
+
+def _title_venues(title: str) -> set[str]:
+    """The provinces a title names as the venue of its news (全国政协会议在京开幕, 某论坛在北京举行), and
+    Beijing under the title of talks with a foreign leader: there the body's mentions are the
+    venue too, unless the title also names the place for itself."""
+    found = {p for m, p in _resolve(_mentions(title, _load())) if _is_venue(title, m)}
+    if _IN_THE_CAPITAL.search(title) or _DIPLOMACY_TITLE.search(title):
+        found.add("北京")
+    return found
 
 
 def _position_index(starts: list[int]):
@@ -667,6 +742,7 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 
 # --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole, and checked on
 # bench items labelled by hand against LABELS.md)
+GENERAL_INDUSTRY = "制造业"     # manufacturing or industry as a whole (LABELS.md)
 INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.15       # of the strongest industry's score
@@ -686,6 +762,10 @@ SINGLE_SENTENCE_FACTOR = 0.9
 INDUSTRY_LEAD_SENTENCES = 3
 SINGLE_SENTENCE_MIN_CHARS = 400  # ... in a unit this long (a news item of 300 characters is all lead)
 LONG_TEXT = 2000
+LONG_EXPONENT = 0.5           # past LONG_TEXT the bar rises with this power of the length
+SUBSTANCE_EXPONENT = 0.25     # ... and for an industry with a sentence of substance of its own, this power
+SUBSTANCE_SENTENCES = 1       # sentences of substance of its own (a figure, a project) that lift an
+                              # industry of a long document over the relative floor
 LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT characters: a list of measures
                               # gives the industries it develops (the strongest), not every one it names
 
@@ -693,11 +773,19 @@ LONG_RELATIVE = 0.5           # the relative floor reached at 3 * LONG_TEXT char
 # courts and the military, honours and lives of people. Their industry terms count at half
 # unless the title names the industry: such a story reports an industry's activity only rarely.
 _OTHER_FIELD_TITLE = re.compile(
-    r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|"
+    r"(?<!博)会见|会谈|会晤|通电话|致电|贺电|国事访问|正式访问|友好访问|递交国书|外交|"
     r"公安|警方|警察|民警|法院|检察|审判|庭审|判处|犯罪|诈骗|维和|官兵|解放军|武警|国防部|"
-    r"医院|消防|救援|地质灾害|险情|"
+    r"医院|消防|救援|地质灾害|险情|暴雨|降雨|降雪|暴雪|寒潮|大风|沙尘|台风|洪水|洪涝|汛情|地震|"
     r"英雄|烈士|楷模|先进事迹|表彰|奖章|颁奖|追授|追记")
 OTHER_FIELD_FACTOR = 0.5
+# An official document (国务院关于…的通知, …对…建议的答复) says in its title what it regulates. One
+# whose title names a field that is not an industry (taxes, health care, schools, employment, the
+# government's own work, honours, number plates) regulates none, however often its body names
+# housing loans, drugs or vehicles, unless the title names an industry too. A reply to a
+# province, a plan or a programme (无废城市建设) is read like any long document.
+_OFFICIAL_TITLE = re.compile(r"(?:关于|对).{2,}?的?(?:通知|意见|决定|批复|复函|函|通报|办法|规定|方案|答复|公告|命令|指示|报告|纲要|规划)$")
+_ADMINISTRATION_TITLE = re.compile(r"所得税|税收|纳税|医院|医疗|卫生|教育|学校|幼儿园|就业|社会保险|养老保险|政务|网站|"
+                                   r"执法|督查|表扬|表彰|激励|号牌|消防|人员|任免|编制|放假|节假日")
 DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the news is domestic
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
@@ -706,6 +794,8 @@ _MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九
 # a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
 _ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
+_CLAUSE_END = re.compile(r"[，,：:]")
+_TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，。；、]{0,4}$")
 _DOMESTIC = re.compile(r"中国|我国|中方|(?<!国)全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
                        r"十四五|十五五|两会|春运|总台|广交会|进博会|消博会|服贸会|链博会|投洽会")
@@ -717,34 +807,56 @@ def industry_scores(title: str, body: str, has_places: bool | None = None) -> di
 
 
 def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str, float]:
+    return _industry_evidence(title, body, has_places)[0]
+
+
+def _industry_evidence(title: str, body: str,
+                       has_places: bool | None) -> tuple[dict[str, float], dict[str, int]]:
+    """(weight of each industry, the number of sentences that give it substance of its own: a
+    term that stands alone, outside a list, in a sentence with a figure, a project or a measure)."""
+    substance: dict[str, int] = {}
     if has_places is None:
         has_places = bool(_provinces(title, body)[0])
     if not has_places and not _DOMESTIC.search(title + body[:DOMESTIC_LEAD_CHARS]):
         # news about other countries (one of them may talk of China further down): its
         # industries are not ours to facet
-        return {}
+        return {}, substance
     data = _load()
     units = _units(title, body)
     scores: dict[str, float] = {}
     for unit_title, start, end in units:
-        for industry, score in _unit_industry_scores(unit_title, body[start:end], data).items():
+        unit = _unit_industry_scores(unit_title, body[start:end], data, substance)
+        if unit_title != title:
+            unit = _other_field(unit_title, unit, data)  # an item on police or courts in a round-up
+        for industry, score in unit.items():
             scores[industry] = max(scores.get(industry, 0.0), score)
     if units[0][0] != title:
         for industry, score in _unit_industry_scores(title, "", data).items():
             scores[industry] = scores.get(industry, 0.0) + score
-    if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
-        # talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a
-        # police story names what was seized: not industry news, unless the title names it
+    if _OFFICIAL_TITLE.search(title):
         in_title = _unit_industry_scores(title, "", data)
-        scores = {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0))
-                  for i, s in scores.items()}
-    return scores
+        if not in_title and _ADMINISTRATION_TITLE.search(title):
+            return {}, substance
+    if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
+        scores = _other_field(title, scores, data)
+        substance = {}
+    return scores, substance
 
 
-def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float]:
+def _other_field(title: str, scores: dict[str, float], data: _Data) -> dict[str, float]:
+    """Talks with a foreign leader list the fields of cooperation (贸易、农业、人工智能…), a police
+    story names what was seized: not industry news, unless the title names the industry."""
+    if not _OTHER_FIELD_TITLE.search(title):
+        return scores
+    in_title = _unit_industry_scores(title, "", data)
+    return {i: in_title.get(i, 0.0) + OTHER_FIELD_FACTOR * (s - in_title.get(i, 0.0)) for i, s in scores.items()}
+
+
+def _unit_industry_scores(title: str, body: str, data: _Data,
+                          substance: dict[str, int] | None = None) -> dict[str, float]:
     scores: dict[str, float] = {}
-    for _, _, term in data.term_scanner.finditer(title):
-        for industry, weight in data.terms[term]:
+    for _, _, entries in _qualified([(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(title)]):
+        for industry, weight in entries:
             scores[industry] = scores.get(industry, 0.0) + INDUSTRY_TITLE_WEIGHT * weight
     in_title = set(scores)
     sentences_of: dict[str, set[int]] = {}
@@ -754,7 +866,8 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
     spans = [(a, b) for a, b in _sentence_spans(body) if body[a:b].strip()]
     for index, (start, stop) in enumerate(spans):
         sentence = body[start:stop]
-        hits = [(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence) if data.terms[t]]
+        hits = _qualified([(b, e, data.terms[t]) for b, e, t in data.term_scanner.finditer(sentence)
+                           if data.terms[t]])
         if not hits:
             continue
         # 《证券投资基金法》, 《农业法》: a term inside the name of a law or a work names it, no more
@@ -762,12 +875,22 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
                         for b, e, _ in hits]
         # 稳住外贸基本盘、建立人工智能发展优势、实施城市更新行动…: a sentence that enumerates
         # topics of several industries lists them all (a series of figures, 9个车间、21条, does not)
-        enumerates = len(_ENUMERATION.findall(sentence)) >= 2 and len(
-            {i for _, _, entries in hits for i, _ in entries}) >= LIST_SENTENCE_INDUSTRIES
+        # A clause of its own (推进大飞机规模化系列化发展) in a sentence that lists others says
+        # something of its industry: the list is read clause by clause.
+        clause_of = _position_index([0] + [m.end() for m in _CLAUSE_END.finditer(sentence)])
+        clause_industries: dict[int, set[str]] = {}
+        for b, _, entries in hits:
+            clause_industries.setdefault(clause_of(b), set()).update(i for i, _ in entries)
+        clause_starts = [0] + [m.end() for m in _CLAUSE_END.finditer(sentence)] + [len(sentence)]
+        enumerating = {c for c, found in clause_industries.items() if len(found) >= LIST_SENTENCE_INDUSTRIES
+                       and len(_ENUMERATION.findall(sentence, clause_starts[c], clause_starts[c + 1])) >= 2}
+        # 使用人工智能+虚拟现实技术, 依托大数据: a tool another field uses names no industry
+        listed_hits = [listed or clause_of(b) in enumerating
+                       or bool(_TOOL_BEFORE.search(sentence, max(0, b - 6), b))
+                       for (b, _, _), listed in zip(hits, beside_comma)]
         best: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
-        for (b, e, entries), listed in zip(hits, beside_comma):
-            listed = listed or enumerates
+        for (b, e, entries), listed in zip(hits, listed_hits):
             measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
@@ -781,6 +904,11 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
                 if measured and weight >= 2:
                     figured.add(industry)  # 社会消费品零售总额12345亿元: the figure is the term's own
         factor = FIGURE_FACTOR if _FIGURE.search(sentence) else 1.0
+        if substance is not None and factor > 1.0:
+            for (b, e, entries), listed in zip(hits, listed_hits):
+                if not listed:
+                    for industry in {i for i, w in entries if w >= 2}:
+                        substance[industry] = substance.get(industry, 0) + 1
         for industry, w in best.items():
             # 输送天然气和清洁能源: a sentence naming the industry twice over is about it
             w *= 1 + EXTRA_TERM_SHARE * min(len(named.get(industry, ())) - 1, 2) if named.get(industry) else 1
@@ -797,6 +925,22 @@ def _unit_industry_scores(title: str, body: str, data: _Data) -> dict[str, float
         # a long document repeats them (房屋 in a report on a landslide) and they make nothing there
         scores[industry] *= WEAK_ONLY_FACTOR if len(body) <= LONG_TEXT else 0.0
     return scores
+
+
+_Hit = tuple[int, int, list[tuple[str, float]]]  # start, end, (industry, weight) of a term found
+
+
+def _qualified(hits: list[_Hit]) -> list[_Hit]:
+    """电子信息制造业, 钢铁工业, 汽车工业: a word of industry as a whole right after an industry's
+    own term names that industry, not manufacturing as a whole."""
+    out = []
+    for hit in hits:
+        b, _, entries = hit
+        before = {i for i, _ in out[-1][2]} if out and out[-1][1] == b else set()
+        if {i for i, _ in entries} == {GENERAL_INDUSTRY} and before and GENERAL_INDUSTRY not in before:
+            continue
+        out.append(hit)
+    return out
 
 
 _LAW_NAME_END = re.compile(r"[^《》]*?(?:法|条例|法典)(?:实施条例|修正案)?[》>〉]")
@@ -816,18 +960,26 @@ def _in_law_name(sentence: str, pos: int) -> bool:
 def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
     """The industries the article says something specific about, strongest first."""
     title, body = _simple(title), _simple(body)
-    return _chosen_industries(_industry_scores(title, body, has_places), len(body))
+    industry_weights, substance = _industry_evidence(title, body, has_places)
+    return _chosen_industries(industry_weights, len(body), substance)
 
 
-def _chosen_industries(scores: dict[str, float], length: int) -> list[str]:
+def _chosen_industries(scores: dict[str, float], length: int,
+                       substance: dict[str, int] | None = None) -> list[str]:
     if not scores:
         return []
-    threshold, relative = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE
+    threshold, relative, substantial = INDUSTRY_THRESHOLD, INDUSTRY_RELATIVE, INDUSTRY_THRESHOLD
     if length > LONG_TEXT:
-        threshold *= (length / LONG_TEXT) ** 0.5
+        threshold *= (length / LONG_TEXT) ** LONG_EXPONENT
+        substantial *= (length / LONG_TEXT) ** SUBSTANCE_EXPONENT
         relative += (LONG_RELATIVE - INDUSTRY_RELATIVE) * min(1.0, (length - LONG_TEXT) / (2 * LONG_TEXT))
     floor = max(threshold, relative * max(scores.values()))
-    chosen = [i for i, s in scores.items() if s >= floor]
+    # a long report (a government work report, a survey of the economy) gives many industries
+    # figures and projects of their own: each with SUBSTANCE_SENTENCES such sentences is one
+    # it develops, whatever the strongest one's share, and its bar rises more slowly with length
+    substance = substance or {}
+    chosen = [i for i, s in scores.items()
+              if s >= floor or (s >= substantial and substance.get(i, 0) >= SUBSTANCE_SENTENCES)]
     return sorted(chosen, key=lambda i: (-scores[i], INDUSTRIES.index(i)))
 
 
@@ -896,5 +1048,6 @@ def tag(article: Article) -> None:
             p for p in found if p not in article.provinces and p in in_title]
     else:
         article.provinces = found or _home_province(article.source, body)
-    article.industries = _chosen_industries(_industry_scores(title, body, bool(scores)), len(body))
+    industry_weights, substance = _industry_evidence(title, body, bool(scores))
+    article.industries = _chosen_industries(industry_weights, len(body), substance)
     complete_date(article)
