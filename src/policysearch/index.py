@@ -34,6 +34,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -47,6 +48,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from whoosh import columns, fields, formats, index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _row_lengths, md5_hash
@@ -166,26 +168,48 @@ def _encode(poslist: list[int]) -> bytes:
     return _encode_positions(poslist)
 
 
-def _add_token_postings(terms: dict, boost: float, docnum: int,
-                        tokens: list[str]) -> tuple[int, int]:
-    """Add one document's postings of a token field to `terms` (token -> docnums, weights,
-    encoded positions); returns the field length and the number of postings added. One
-    loop over the document's distinct tokens, the work per token kept to a few C calls:
-    long text has over a thousand of them per field."""
-    positions = token_positions(tokens)
-    single, get = _single_position, terms.get
-    for token, ps in positions.items():
-        entry = get(token)
-        if entry is None:
-            entry = terms[token] = (array("I"), array("f"), [])
-        entry[0].append(docnum)
-        if len(ps) == 1:
-            entry[1].append(boost)
-            entry[2].append(single[ps[0]])
-        else:
-            entry[1].append(len(ps) * boost)
-            entry[2].append(_encode_positions(ps))
-    return len(tokens) - tokens.count(analysis.GAP), len(positions)
+class _TokenPostings:
+    """One token field's postings while a segment is built, in flat columns: per posting
+    the term's number, the document number, the number of positions and the encoded
+    positions, appended a document at a time by C-level calls (map, extend). Long text has
+    over a thousand distinct tokens per field and document; a dict of per-term arrays
+    cost several objects and appends for each of them. `terms()` sorts the columns by term
+    once, when the segment is written."""
+
+    def __init__(self):
+        self.numbers: dict[str, int] = {}   # token -> term number (unique, not dense)
+        self._next = itertools.count()
+        self.term_ids = array("q")
+        self.docs = array("I")
+        self.counts = array("I")
+        self.values: list[bytes] = []
+
+    def add(self, docnum: int, tokens: list[str]) -> tuple[int, int]:
+        """Add one document's tokens; returns the field length and the postings added."""
+        positions = token_positions(tokens)
+        self.term_ids.extend(map(self.numbers.setdefault, positions, self._next))
+        self.docs.extend([docnum] * len(positions))
+        self.counts.extend(map(len, positions.values()))
+        self.values.extend(map(_encode, positions.values()))
+        return len(tokens) - tokens.count(analysis.GAP), len(positions)
+
+    def terms(self, boost: float):
+        """(token, docs, weights, encoded positions) in token order, docs ascending."""
+        ids = np.frombuffer(self.term_ids, dtype=np.int64)
+        if not len(ids):
+            return
+        order = np.argsort(ids, kind="stable")  # a term's postings stay in document order
+        sorted_ids = ids[order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+        ends = np.r_[starts[1:], len(sorted_ids)]
+        span = dict(zip(sorted_ids[starts].tolist(), zip(starts.tolist(), ends.tolist())))
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order].tolist()
+        weights = (np.frombuffer(self.counts, dtype=np.uint32)[order] * boost).tolist()
+        values = [self.values[i] for i in order.tolist()]
+        numbers = self.numbers
+        for token in sorted(numbers):  # str order is UTF-8 byte order
+            a, b = span[numbers[token]]
+            yield token, docs[a:b], weights[a:b], values[a:b]
 
 
 # Whoosh pickles blocks with protocol 2, which spells every bytes value (our positions) as
@@ -451,8 +475,9 @@ def _write_json(path: Path, data) -> None:
 class _SegmentBuilder:
     """Ingests files into new Whoosh segments (one builder per worker process).
 
-    Postings are collected in memory per field and term, as compact arrays, and written
-    term by term, a block of up to 128 postings at a time, through the codec's own writers.
+    Postings are collected in memory per field, as compact arrays (flat columns for the
+    token fields, see _TokenPostings), and written term by term, a block of up to 128
+    postings at a time, through the codec's own writers (rows of rare terms directly).
     This replaces Whoosh's generic path (a tuple per posting, an external sort through
     pickled run files, one Python call per posting when writing), which was most of the
     indexing time. A segment is finished whenever MAX_POSTINGS are held, bounding memory,
@@ -475,7 +500,7 @@ class _SegmentBuilder:
 
     def _start(self):
         self.writer = SegmentWriter(self.ix, _lk=False, codec=LeanCodec(), compound=False)
-        self.postings: dict[str, dict] = {}
+        self.postings: dict[str, dict | _TokenPostings] = {}
         self.lengths: dict[str, array] = {}
         self.held = 0
 
@@ -541,11 +566,14 @@ class _SegmentBuilder:
         writer._added = True
 
     def _add_postings(self, name, field, docnum, value) -> int:
-        terms = self.postings.setdefault(name, {})
         if isinstance(field, _Tokens):
-            length, added = _add_token_postings(terms, field.format.field_boost, docnum, value)
+            columns = self.postings.get(name)
+            if columns is None:
+                columns = self.postings[name] = _TokenPostings()
+            length, added = columns.add(docnum, value)
             self.held += added
         else:
+            terms = self.postings.setdefault(name, {})
             length = 0
             for key, freq, weight, vbytes in field.index(value):
                 entry = terms.get(key)
@@ -587,23 +615,25 @@ class _SegmentBuilder:
         inline_below = fw._codec._inlinelimit
         for name in sorted(self.postings):
             field = self.schema[name]
-            tokens = isinstance(field, _Tokens)
-            terms = self.postings[name]
+            held = self.postings[name]
+            if isinstance(field, _Tokens):
+                terms = ((key.encode("utf-8"), docs, weights, values)
+                         for key, docs, weights, values in held.terms(field.format.field_boost))
+            else:
+                terms = ((key, *held[key]) for key in sorted(held))
             lengths = self.lengths.get(name)
             fw.start_field(name, field)
             prefix = pack_ushort(fw._fieldid)
-            key = None
-            for key in sorted(terms):  # str order is UTF-8 byte order
-                btext = key.encode("utf-8") if tokens else key
-                docs, weights, values = entry = terms[key]
+            btext = None
+            for btext, docs, weights, values in terms:
                 if len(docs) < inline_below:  # most terms: the row is made here directly
                     add_row(prefix + btext, _inlined_row(docs, weights, values, lengths))
                     continue
                 fw.start_term(btext)
-                _write_postings(fw._postwriter, *entry, lengths)
+                _write_postings(fw._postwriter, docs, weights, values, lengths)
                 fw.finish_term()
-            if key is not None:
-                fw._tindex.lastkey = prefix + (key.encode("utf-8") if tokens else key)
+            if btext is not None:
+                fw._tindex.lastkey = prefix + btext
             fw.finish_field()
         fw.close()
         writer._close_segment()
