@@ -567,10 +567,10 @@ class _SegmentBuilder:
 
     def _add_postings(self, name, field, docnum, value) -> int:
         if isinstance(field, _Tokens):
-            columns = self.postings.get(name)
-            if columns is None:
-                columns = self.postings[name] = _TokenPostings()
-            length, added = columns.add(docnum, value)
+            field_postings = self.postings.get(name)
+            if field_postings is None:
+                field_postings = self.postings[name] = _TokenPostings()
+            length, added = field_postings.add(docnum, value)
             self.held += added
         else:
             terms = self.postings.setdefault(name, {})
