@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -151,8 +152,9 @@ def _query_url(base: str, params: dict) -> str:
 
 
 def _comparable(result: dict) -> dict:
-    return {"total": result["total"], "facets": result["facets"],
-            "hits": [(h["id"], h["score"], h["snippet"]) for h in result["hits"]]}
+    return {"total": result["total"], "stories": result["stories"], "facets": result["facets"],
+            "hits": [(h["id"], h["score"], h["snippet"], [c["id"] for c in h["copies"]])
+                     for h in result["hits"]]}
 
 
 def _expected(indexed_corpus, params: dict) -> dict:
@@ -176,6 +178,51 @@ def test_cluster_answers_like_one_machine(cluster_server, indexed_corpus):
         assert _comparable(result) == _expected(indexed_corpus, params), params
     status, article = _get(f"{cluster_server}/article/{result['hits'][0]['id']}.json")
     assert status == 200 and article["id"] == result["hits"][0]["id"]
+
+
+def test_cluster_related_and_suggest_like_one_machine(cluster_server, indexed_corpus):
+    """Related articles on the article page, and completion, as on one machine."""
+    from policysearch import suggest
+
+    _, settings, _ = indexed_corpus
+    request = search.SearchRequest.from_params(q="发展", per_page=4)
+    for hit in search.search(settings.index_dir, request)["hits"]:
+        with urllib.request.urlopen(f"{cluster_server}/article/{hit['id']}", timeout=60) as page:
+            html = page.read().decode("utf-8")
+        shown = html.split("<h3>相关文章</h3>", 1)[1].split("</section>", 1)[0] \
+            if "<h3>相关文章</h3>" in html else ""
+        expected = [r["id"] for r in search.related(settings.index_dir, hit["id"])]
+        assert re.findall(r'href="/article/([^"?]+)"', shown) == expected, hit["id"]
+    assert suggest.completer(settings.index_dir) is not None
+    for q in ("国务院", "全国"):
+        expected = suggest.suggestions(settings.index_dir, q)
+        assert expected[1]
+        # the server builds its completer in the background after starting
+        _wait(lambda: _get(f"{cluster_server}/suggest?q=" + urllib.parse.quote(q))[1] == expected,
+              f"/suggest?q={q} as on one machine", timeout=60)
+
+
+def test_index_by_year_on_the_cluster_like_one_machine(dask_cluster, indexed_corpus, tmp_path):
+    """`--shard-by year` with --cluster: the routing count here, the shards as the workers'
+    tasks; the result answers as one index."""
+    from policysearch import shards
+
+    corpus, settings, single = indexed_corpus
+    index_dir = tmp_path / "index"
+    env = dict(os.environ, POLICYSEARCH_CACHE=str(settings.cache_dir))
+    out = subprocess.run([str(BIN / "policysearch"), "index", str(corpus), "--index",
+                          str(index_dir), "--cluster", dask_cluster.address, "--shard-by",
+                          "year", "--json"], capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["files"] == single["files"]
+    assert summary["articles"]["total"] == single["articles"]["total"]
+    assert shards.layout(index_dir)["by"] == "year"
+    for params in QUERIES:
+        request = search.SearchRequest.from_params(
+            **{("date_from" if k == "from" else k): v for k, v in params.items()})
+        assert _comparable(shards.search(index_dir, request)) == \
+            _expected(indexed_corpus, params), params
 
 
 def test_lost_worker_gives_503_naming_shards_then_whole_answers(cluster_server, dask_cluster,

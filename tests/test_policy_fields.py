@@ -100,6 +100,11 @@ def test_match_keys_do_not_confuse_numbers():
     values = metadata.keyed(["国办发〔2019〕4号", "国办发〔2019〕14号", "国发〔2019〕4号"])
     assert metadata.containing(values, "国办发[2019]4号") == ["国办发〔2019〕4号"]
     assert metadata.containing(values, "〔2019〕4号") == ["国办发〔2019〕4号", "国发〔2019〕4号"]
+    # a whole number also matches in canonical form: 第 and leading zeros either side
+    values = metadata.keyed(["国办发〔2019〕第4号", "国办发〔2019〕14号", "国发〔2019〕04号"])
+    assert metadata.containing(values, "国办发[2019]4号") == ["国办发〔2019〕第4号"]
+    assert metadata.containing(values, "国发（2019）第4号") == ["国发〔2019〕04号"]
+    assert metadata.canonical_number("国办发（2018）第0121号") == "国办发〔2018〕121号"
     assert metadata.topic_path("卫生、体育\\体育") == "卫生、体育 › 体育"
     assert metadata.split_issuers("国家发展改革委、国家数据局") == ["国家发展改革委", "国家数据局"]
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from policysearch import dedup, index, ranking, search
+from policysearch import dedup, index, metadata, ranking, search
 from policysearch.web import create_app
 
 FILLER = "会议还研究了其他事项。各地区各部门要抓好落实，确保各项任务按期完成。"
@@ -107,9 +107,23 @@ def test_no_hit_scores_zero_while_others_score(ix, q):
 
 
 @pytest.mark.parametrize("q", ["国办发〔2031〕121号", "国办发[2031]121号", "国办发(2031)121号",
-                               "国办发（2031）121号"])
+                               "国办发（2031）121号", "国办发〔2031〕第121号", "国办发〔2031〕0121号"])
 def test_document_number_first(ix, q):
     assert first(ix, q) == "国务院办公厅关于推进山地旅游发展的意见"
+
+
+def test_one_document_number_match_for_field_queries_and_typed_numbers(ix):
+    """The doc_number field, matched in canonical form as well as by containment, serves
+    `doc_number:` queries and typed numbers alike (no separate number table)."""
+    wanted = "国务院办公厅关于推进山地旅游发展的意见"
+    for q in ("doc_number:国办发〔2031〕第121号", "doc_number:国办发[2031]0121号",
+              "发文字号:〔2031〕121号", "国办发〔2031〕第121号"):
+        assert [h["title"] for h in run(ix, q)["hits"]][:1] == [wanted], q
+    assert run(ix, "doc_number:国办发〔2031〕121号")["total"] == 1
+    assert run(ix, "doc_number:国办发")["total"] == 2          # containment, as before
+    assert run(ix, "doc_number:〔2031〕12号")["total"] == 0     # 12号 is not in 121号
+    gen = index.current_generation(ix.index_dir)
+    assert not (gen / "doc_numbers.json").exists()
 
 
 @pytest.mark.parametrize("q", ["青川县湿地保护条例", "《青川县湿地保护条例》"])
@@ -159,9 +173,9 @@ def test_nearness():
 
 
 def test_canonical_document_number():
-    assert ranking.canonical_number("国办发[2018]121号") == "国办发〔2018〕121号"
-    assert ranking.canonical_number("国办发（2018）第121号") == "国办发〔2018〕121号"
-    assert ranking.canonical_number("没有文号") is None
+    assert metadata.canonical_number("国办发[2018]121号") == "国办发〔2018〕121号"
+    assert metadata.canonical_number("国办发（2018）第121号") == "国办发〔2018〕121号"
+    assert metadata.canonical_number("没有文号") is None
 
 
 def test_near_duplicates_by_bigram_jaccard():

@@ -5,12 +5,16 @@ generation must match the size and checksum written with it (`integrity`), and t
 must open with as many documents as its manifest says. A repair rebuilds the index from
 the corpus directory it was last built from (recorded in the index), beside the damaged
 generation, so searches keep answering meanwhile.
+
+A sharded index (shards.py) is checked shard by shard, each as an ordinary index, and
+reported per shard; a repair rebuilds the damaged shards and brings the others up to date
+with the corpus, as `index` does, then groups copies across them again.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from policysearch import index, integrity
+from policysearch import index, integrity, shards
 from policysearch.settings import Settings
 
 
@@ -23,8 +27,29 @@ class RepairError(Exception):
 
 def check(index_dir: Path) -> dict:
     """The check report: {"index", "generation", "bytes" (the index's size on disk),
-    "problems": [{"file", "problem"}], "advice": what to run when there are problems}."""
+    "problems": [{"file", "problem"}], "advice": what to run when there are problems}.
+    For a sharded index, "generation" is None and "shards" holds each shard's report
+    ("name" added; its problems are also in "problems", their files under the shard's)."""
     index_dir = Path(index_dir)
+    shape = shards.layout(index_dir)
+    if shape is not None:
+        return _check_shards(index_dir, shards.shard_names(shape["count"]))
+    return _check_one(index_dir)
+
+
+def _check_shards(index_dir: Path, names: list[str]) -> dict:
+    parts = [{"name": name, **_check_one(index_dir / name)} for name in names]
+    problems = [{"file": f"{part['name']}/{p['file']}", "problem": p["problem"]}
+                for part in parts for p in part["problems"]]
+    for part in parts:
+        if part["problems"]:
+            part["advice"] = REPAIR_ADVICE   # a shard is repaired, never built by hand
+    return {"index": str(index_dir), "generation": None,
+            "bytes": sum(part.get("bytes", 0) for part in parts), "problems": problems,
+            "advice": REPAIR_ADVICE if problems else None, "shards": parts}
+
+
+def _check_one(index_dir: Path) -> dict:
     report = {"index": str(index_dir), "generation": None, "problems": [],
               "advice": REPAIR_ADVICE}
     problems = report["problems"]
@@ -61,13 +86,21 @@ def _open_problems(gen: Path) -> list[dict]:
 
 
 def repair(settings: Settings) -> dict:
-    """Rebuild the index from the corpus it was built from; returns the index summary.
-    Raises RepairError when that corpus is unknown or gone."""
-    corpus = index.recorded_corpus(settings.index_dir)
+    """Rebuild the index (or its damaged shards) from the corpus it was built from; returns
+    the index summary. Raises RepairError when that corpus is unknown or gone."""
+    shape = shards.layout(settings.index_dir)
+    names = shards.shard_names(shape["count"]) if shape else []
+    recorded = [index.recorded_corpus(Path(settings.index_dir) / name) for name in names] \
+        if shape else [index.recorded_corpus(settings.index_dir)]
+    corpus = next((c for c in recorded if c is not None), None)
     if corpus is None:
         raise RepairError(f"the index at {settings.index_dir} does not record its corpus; "
                           "rebuild it with `policysearch index CORPUS --rebuild`")
     if not corpus.is_dir():
         raise RepairError(f"the corpus the index was built from ({corpus}) is gone; rebuild "
                           "it with `policysearch index CORPUS --rebuild`")
+    if shape:
+        damaged = [i for i, part in enumerate(check(settings.index_dir)["shards"])
+                   if part["problems"]]
+        return shards.build(corpus, settings, repair=tuple(damaged))
     return index.update(corpus, settings, rebuild=True)

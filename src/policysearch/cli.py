@@ -45,13 +45,17 @@ def main() -> None:
 @click.option("--rebuild", is_flag=True, help="build from scratch (the old index stays usable meanwhile)")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 @click.option("--shards", type=click.IntRange(1, 256), default=None,
-              help="split the index into N shards by file (default: as before; with "
+              help="split the index into N shards (default: as before; with "
                    "--cluster, one per worker)")
+@click.option("--shard-by", type=click.Choice(["file", "year"]), default=None,
+              help="split by file (a hash of its path), or by year (each article by its "
+                   "date: blocks of years, new years and undated articles in the last "
+                   "shard); default: as before, else file; a change needs --rebuild")
 @click.option("--cluster", "cluster_address", default=None, metavar="ADDRESS",
               help="build the shards as tasks on this Dask scheduler (e.g. tcp://host:8786); "
                    "--index must be a directory every worker sees at the same path")
 def index_cmd(corpus_dir: Path, index_dir: Path | None, rebuild: bool, as_json: bool,
-              shards: int | None, cluster_address: str | None) -> None:
+              shards: int | None, shard_by: str | None, cluster_address: str | None) -> None:
     """Index every supported file under CORPUS_DIR; re-runs update only what changed.
 
     Example: policysearch index corpus/
@@ -67,11 +71,12 @@ def index_cmd(corpus_dir: Path, index_dir: Path | None, rebuild: bool, as_json: 
             from policysearch import cluster
             try:
                 summary = cluster.index(corpus_dir, settings, cluster_address, count=shards,
-                                        rebuild=rebuild)
+                                        rebuild=rebuild, by=shard_by)
             except cluster.ClusterUnavailable as exc:
                 _fail(str(exc))
-        elif shards or sharding.layout(settings.index_dir):
-            summary = sharding.build(corpus_dir, settings, count=shards, rebuild=rebuild)
+        elif shards or shard_by or sharding.layout(settings.index_dir):
+            summary = sharding.build(corpus_dir, settings, count=shards, rebuild=rebuild,
+                                     by=shard_by)
         else:
             summary = index.update(corpus_dir, settings, rebuild=rebuild,
                                    progress=_progress_bar() if show_progress else None)
@@ -234,21 +239,32 @@ def check_cmd(index_dir, repair, as_json) -> None:
 
 
 def _check_text(report: dict, whole: bool) -> str:
-    lines = [f"{report['index']}/{p['file']}: {p['problem']}" for p in report["problems"]]
+    if "shards" in report:   # a sharded index: each whole shard says so, before the rest
+        lines = [_whole_line(f"{report['index']}/{part['name']}", part)
+                 for part in report["shards"] if not part["problems"]]
+    else:
+        lines = []
+    lines += [f"{report['index']}/{p['file']}: {p['problem']}" for p in report["problems"]]
     if "repair_error" in report:
         lines.append(f"error: cannot repair: {report['repair_error']}")
     elif "repaired" in report:
         lines += [f"{report['index']}/{p['file']}: {p['problem']} (after repair)"
                   for p in report["after_repair"]]
         total = report["repaired"]["articles"]["total"]
-        lines.append(f"repaired: rebuilt from the corpus, {total} articles" if whole
+        rebuilt = "".join(f" {part['name']}" for part in report.get("shards", [])
+                          if part["problems"])
+        lines.append(f"repaired: rebuilt{rebuilt} from the corpus, {total} articles" if whole
                      else "repair did not make the index whole")
     elif report["problems"]:
         lines.append(f"the index is not whole; {report['advice']}")
     else:
-        lines.append(f"{report['index']}: ok ({report['generation']}, every file verified, "
-                     f"{report['bytes'] / 1e6:.1f} MB on disk)")
+        lines.append(_whole_line(report["index"], report))
     return "\n".join(lines)
+
+
+def _whole_line(name: str, report: dict) -> str:
+    what = report["generation"] or f"{len(report.get('shards', []))} shards"
+    return f"{name}: ok ({what}, every file verified, {report['bytes'] / 1e6:.1f} MB on disk)"
 
 
 @main.command("serve")
@@ -288,7 +304,6 @@ def serve_cmd(index_dir, host, port, base_url, cluster_address) -> None:
             _fail(f"cannot start the shard actors on {cluster_address}: {exc}")
     else:
         shards.warm(settings.index_dir, settings.cache_dir)   # jieba and the index, first
-    if not shards.is_sharded(settings.index_dir):
-        suggest.warm(settings.index_dir, settings.cache_dir)  # completion, in the background
+    suggest.warm(settings.index_dir, settings.cache_dir)  # completion, in the background
     click.echo(f"serving {settings.index_dir} on http://{settings.host}:{settings.port}/", err=True)
     server.run()

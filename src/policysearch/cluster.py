@@ -67,7 +67,7 @@ def _build_task(task: dict) -> dict:
 
 
 def index(corpus_dir: Path, settings: Settings, address: str, count: int | None = None,
-          rebuild: bool = False) -> dict:
+          rebuild: bool = False, by: str | None = None) -> dict:
     """Build or update the sharded index at settings.index_dir (a directory every worker
     sees at the same path) with one Dask task per shard; `count` defaults to the existing
     layout's, else the number of workers."""
@@ -80,7 +80,7 @@ def index(corpus_dir: Path, settings: Settings, address: str, count: int | None 
             futures = client.map(_build_task, tasks, pure=False)
             return client.gather(futures)
 
-        return shards.build(corpus_dir, settings, count=count, rebuild=rebuild, run=run)
+        return shards.build(corpus_dir, settings, count=count, rebuild=rebuild, run=run, by=by)
     finally:
         client.close()
 
@@ -92,23 +92,9 @@ class ShardActor:
         self.dir = shard_dir
         search.warm(shard_dir, cache_dir)
 
-    def collection_stats(self, request):
-        return search.collection_stats(self.dir, request)
-
-    def best_score(self, request, stats):
-        return search.best_score(self.dir, request, stats)
-
-    def ranked(self, request, stats):
-        return search.ranked(self.dir, request, stats)
-
-    def hits(self, request, generation, page):
-        return search.hits(self.dir, request, generation, page)
-
-    def get_article(self, id, q):
-        return search.get_article(self.dir, id, q)
-
-    def related_to(self, article, limit):
-        return shards.related_to(self.dir, article, limit)
+    def run(self, step: str, *args):
+        """search.py's shard step `step` (shards.STEPS) on this shard."""
+        return shards.STEPS[step](self.dir, *args)
 
 
 class ClusterShards:
@@ -153,7 +139,7 @@ class ClusterShards:
         futures, missing = {}, {}
         for n, a in args.items():
             try:
-                futures[n] = getattr(actors[n], step)(*a)
+                futures[n] = actors[n].run(step, *a)
             except Exception as exc:    # the actor's worker is already known to be gone
                 missing[n] = _why(exc)
         out = {}

@@ -12,9 +12,14 @@ that pass, keeping only members that are copies of the group's first article.
 
 `group(gen)` runs at the end of every index run and writes GROUPS in the generation
 directory: article id -> group id (the smallest id in the group), for grouped articles
-only. The same pass over every article writes NUMBERS, document number (canonical form,
-ranking.canonical_number) -> article ids, so a typed document number finds its document
-even when the number is only in the metadata. Signatures are kept in SIGNATURES keyed by
+only. An index split into shards (shards.py) groups across all of them once every shard is
+built: `group_across` buckets the shards' kept signatures together, compares the candidates
+on their text read from the shard holding each, and `write_stories` puts the groups in
+STORIES beside the shards, with the generation of each shard they were made from; a
+shard's search uses them (instead of its own generation's, which only know its articles)
+while that generation is live, so copies in different shards are one story, exactly as in
+one index. Pairs are taken in id order, so the groups do not depend on how the articles are
+spread over shards or segments. Signatures are kept in SIGNATURES keyed by
 id and a checksum of the text, so an incremental run computes only those of new or changed
 articles.
 
@@ -27,18 +32,18 @@ import datetime as dt
 import json
 import pickle
 import re
+import threading
 import zlib
 from pathlib import Path
 
 import numpy as np
 
 from policysearch import analysis, ranking
-from policysearch.ranking import canonical_number
 
 GROUPS = "groups.json"
-NUMBERS = "doc_numbers.json"
 SIGNATURES = "minhash.pickle"
-FILES = (GROUPS, NUMBERS, SIGNATURES)  # what group() adds to a generation
+FILES = (GROUPS, SIGNATURES)         # what group() adds to a generation
+STORIES = "stories.json"             # a sharded index's groups across its shards
 JACCARD = 0.8
 HASHES, BANDS, ROWS = 64, 16, 4      # a pair at Jaccard 0.8 shares a bucket with p > 0.99
 MIN_BIGRAMS = 8                      # shorter texts are never grouped: too little to compare
@@ -87,7 +92,6 @@ def group(gen: Path) -> dict[str, str]:
     old = _read_pickle(gen / SIGNATURES)
     sigs: dict[str, tuple[int, np.ndarray]] = {}
     texts: dict[str, tuple[str, str]] = {}
-    numbered: dict[str, list[str]] = {}
     days: dict[str, int | None] = {}
     with whoosh_index.open_dir(str(gen)).searcher() as searcher:
         for fields in searcher.documents():
@@ -105,9 +109,6 @@ def group(gen: Path) -> dict[str, str]:
                 sigs[aid] = (check, signature(grams) if len(grams) >= MIN_BIGRAMS else None)
             texts[aid] = (title, body)
             days[aid] = _day(article.get("date"))
-            number = canonical_number(article.get("doc_number"))
-            if number:
-                numbered.setdefault(number, []).append(aid)
     cache: dict[str, tuple] = {}
 
     def features(aid):
@@ -115,16 +116,58 @@ def group(gen: Path) -> dict[str, str]:
             cache[aid] = (shingles(*texts[aid]), numbers(*texts[aid]), days[aid])
         return cache[aid]
 
-    groups = _tighten(_components(_pairs(sigs, features)), features)
+    groups = _group(sigs, features)
     _write(gen / SIGNATURES, pickle.dumps(sigs, protocol=4))
     _write(gen / GROUPS, _json(groups))
-    _write(gen / NUMBERS, _json(numbered))
     return groups
+
+
+def _group(sigs: dict, features) -> dict[str, str]:
+    """Article id -> group id of the articles whose signatures are `sigs`; `features(id)`
+    gives what copies_of compares."""
+    return _tighten(_components(_pairs(sigs, features)), features)
+
+
+def group_across(gens: list[Path]) -> dict[str, str]:
+    """The groups of the articles of several index generations (the shards of one index)
+    taken together, from the signatures each generation's `group` kept: the same groups
+    as one index holding them all would have."""
+    from whoosh import index as whoosh_index
+
+    sigs, where = {}, {}
+    for gen in gens:
+        for aid, sig in _read_pickle(Path(gen) / SIGNATURES).items():
+            sigs[aid], where[aid] = sig, gen
+    searchers: dict = {}
+    cache: dict[str, tuple] = {}
+
+    def features(aid):
+        if aid not in cache:
+            gen = where[aid]
+            if gen not in searchers:
+                searchers[gen] = whoosh_index.open_dir(str(gen)).searcher()
+            found = searchers[gen].document(id=aid) or {}
+            article = found.get("article") or {}
+            title, body = article.get("title") or "", article.get("body") or ""
+            cache[aid] = (shingles(title, body), numbers(title, body), _day(article.get("date")))
+        return cache[aid]
+
+    try:
+        return _group(sigs, features)
+    finally:
+        for searcher in searchers.values():
+            searcher.close()
+
+
+def write_stories(index_dir: Path, generations: dict[str, str], groups: dict[str, str]) -> None:
+    """STORIES of a sharded index: the groups across its shards, and the generation of each
+    shard (shard directory name -> generation name) they were made from."""
+    _write(Path(index_dir) / STORIES, _json({"generations": generations, "groups": groups}))
 
 
 def _pairs(sigs, features):
     buckets: dict[tuple, list[str]] = {}
-    for aid, (_, sig) in sigs.items():
+    for aid, (_, sig) in sorted(sigs.items()):   # id order: the same pairs however stored
         if sig is None:
             continue
         for band in range(BANDS):
@@ -230,51 +273,68 @@ def _write(path: Path, data: bytes) -> None:
 # -- at search time -----------------------------------------------------------------------
 
 class Copies:
-    """The groups of one open index generation, by docnum."""
+    """The groups of one open index generation, by docnum (on a shard, the groups across
+    all shards, of which this shard holds some members)."""
 
-    def __init__(self, handle):
+    def __init__(self, handle, groups: dict[str, str]):
+        self.h = handle
         self.of: dict[int, int] = {}           # docnum -> group number
-        self.members: list[list[int]] = []     # group number -> docnums
+        self.members: list[list[int]] = []     # group number -> docnums, shown_key order
+        self.ids: list[str] = []               # group number -> group id
         by_group: dict[str, list[int]] = {}
         searcher = handle.searcher
-        for aid, gid in read_groups(handle.gen).items():
+        for aid, gid in groups.items():
             docnum = searcher.document_number(id=aid)
             if docnum is not None:
                 by_group.setdefault(gid, []).append(docnum)
-        for docnums in by_group.values():
-            if len(docnums) > 1:
-                for d in docnums:
-                    self.of[d] = len(self.members)
-                self.members.append(sorted(docnums))
+        for gid, docnums in sorted(by_group.items()):
+            for d in docnums:
+                self.of[d] = len(self.members)
+            self.members.append(sorted(docnums, key=self.key))
+            self.ids.append(gid)
         self.grouped = np.zeros(handle.nbits, dtype=bool)
         self.number = np.full(handle.nbits, -1, dtype=np.int64)
         for d, g in self.of.items():
             self.grouped[d] = True
             self.number[d] = g
-        self.numbered: dict[str, list[int]] = {}
-        for number, ids in read_groups(handle.gen, NUMBERS).items():
-            docnums = [searcher.document_number(id=aid) for aid in ids]
-            self.numbered[number] = [d for d in docnums if d is not None]
 
-    def with_number(self, number: str | None) -> list[int]:
-        """Documents whose own document number is `number` (canonical form)."""
-        return self.numbered.get(number, []) if number else []
+    def key(self, docnum: int) -> tuple:
+        """Which copy of a story is shown (shown_key), for a docnum of this index."""
+        h = self.h
+        return shown_key(h.datekeys[docnum], float(ranking.stats(h).lengths("body_b")[docnum]),
+                         int(h.idkeys[docnum]))
 
     def others(self, docnum: int) -> list[int]:
-        """The other members of `docnum`'s group (its copies), oldest docnum first."""
+        """The other members of `docnum`'s group held here (its copies), shown first."""
         g = self.of.get(docnum)
         return [] if g is None else [d for d in self.members[g] if d != docnum]
+
+    def group_id(self, docnum: int) -> str | None:
+        g = self.of.get(docnum)
+        return None if g is None else self.ids[g]
+
+    def members_of(self, gid: str) -> list[int]:
+        """The members of group `gid` held here."""
+        return next((m for g, m in zip(self.ids, self.members) if g == gid), [])
 
     def stories(self, selected: np.ndarray) -> int:
         """How many distinct stories the documents of `selected` (bool array) tell."""
         inside = selected & self.grouped
         return int(selected.sum() - inside.sum() + np.unique(self.number[inside]).size)
 
+    def selected(self, selected: np.ndarray) -> tuple[int, dict[str, list[tuple]]]:
+        """For merging shards: how many documents of `selected` (bool array) are in no
+        group, and {group id: [(shown_key, docnum)]} of those that are."""
+        inside = selected & self.grouped
+        out: dict[str, list[tuple]] = {}
+        for d in np.flatnonzero(inside).tolist():
+            out.setdefault(self.ids[self.of[d]], []).append((self.key(d), d))
+        return int(selected.sum() - inside.sum()), out
+
     def collapse(self, handle, ranked, selected: int):
         """`ranked` (docnum, score) with each group shown once, at its best member's place,
-        by its earliest member that matched (then the longest): [(docnum, score, copies)]."""
+        by its first member (shown_key) that matched: [(docnum, score, copies)]."""
         out, seen = [], set()
-        keys = handle.datekeys
         for d, score in ranked:
             g = self.of.get(d)
             if g is None:
@@ -284,12 +344,49 @@ class Copies:
                 continue
             seen.add(g)
             matched = [m for m in self.members[g] if selected >> m & 1]
-            lengths = ranking.stats(handle).lengths("body_b")
-            shown = min(matched, key=lambda m: (keys[m] or 99999999, -lengths[m], m))
-            out.append((shown, score, [m for m in matched if m != shown]))
+            out.append((matched[0], score, matched[1:]))
         return out
 
 
+def shown_key(datekey: int, length: float, idkey: int) -> tuple:
+    """The order of a story's copies: the earliest is shown (then the longest, then by id
+    key, so one index and its shards choose the same); the others are listed in it."""
+    return (datekey or 99999999, -length, idkey)
+
+
 def copies(handle) -> Copies:
-    """The groups of an open index (search._Handle), read once per generation."""
-    return ranking.per_handle(handle, Copies)
+    """The groups of an open index (search._Handle), read once per generation, and again
+    when a sharded index's STORIES change."""
+    box = ranking.per_handle(handle, _box)
+    source = _stories_source(handle.gen)
+    with box["lock"]:
+        if box.get("source", ...) != source or "copies" not in box:
+            groups = _stories_for(handle.gen) if source else None
+            box["copies"] = Copies(handle, read_groups(handle.gen) if groups is None else groups)
+            box["source"] = source
+        return box["copies"]
+
+
+def _box(handle) -> dict:
+    return {"lock": threading.Lock()}
+
+
+def _stories_source(gen: Path):
+    """(mtime, size) of the STORIES of the sharded index that generation `gen` (of a shard)
+    belongs to; None when there is none."""
+    try:
+        st = (Path(gen).parent.parent / STORIES).stat()
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+
+
+def _stories_for(gen: Path) -> dict[str, str] | None:
+    """The groups across shards when they were made from generation `gen` of this shard;
+    None otherwise (a shard updated since: its own generation's groups stand meanwhile)."""
+    gen = Path(gen)
+    data = read_groups(gen.parent.parent, STORIES)
+    made_from = data.get("generations") or {}
+    if made_from.get(gen.parent.name) != gen.name:
+        return None
+    return data.get("groups") or {}

@@ -488,8 +488,10 @@ class _SegmentBuilder:
 
     MAX_POSTINGS = 6_000_000
 
-    def __init__(self, gen: Path, corpus_dir: Path, on_segment, analysers: int = 1):
+    def __init__(self, gen: Path, corpus_dir: Path, on_segment, analysers: int = 1,
+                 keep: Callable[[Article], bool] | None = None):
         self.analysers = analysers      # processes analysing a file's articles
+        self.keep = keep                # which of a file's articles this index holds
         self.ix = whoosh_index.open_dir(str(gen))
         self.schema = self.ix.schema
         self.corpus_dir = corpus_dir
@@ -515,6 +517,8 @@ class _SegmentBuilder:
         except Exception as exc:  # one bad file must never stop the run
             result["error"] = f"unexpected error: {type(exc).__name__}: {exc}"
             return result
+        if self.keep is not None:
+            articles = [a for a in articles if self.keep(a)]
         # one article at a time (a long file's tokens are never all held), in several
         # processes when this is the run's one file
         docs = fanout.ordered_map(document, articles, self.analysers, _article_length,
@@ -709,10 +713,11 @@ def _write_postings(pw, docs, weights, values, lengths) -> None:
             pw._write_block()
 
 
-def _worker_main(gen, corpus_dir, jobs, results, parent):
+def _worker_main(gen, corpus_dir, jobs, results, parent, keep):
     integrity.die_with_parent(parent)
     builder = _SegmentBuilder(Path(gen), Path(corpus_dir),
-                              lambda segments, files: results.put(("segment", (segments, files))))
+                              lambda segments, files: results.put(("segment", (segments, files))),
+                              keep=keep)
     try:
         while (job := _next_job(jobs, parent)) is not None:
             results.put(("file", builder.add_file(*job)))
@@ -739,15 +744,18 @@ def _next_job(jobs, parent: int):
 
 
 def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Path,
-                    workers: int, progress, on_segment, reported: dict) -> list[dict]:
+                    workers: int, progress, on_segment, reported: dict,
+                    keep: Callable[[Article], bool] | None = None) -> list[dict]:
     """Ingest `jobs` (rel, path, fingerprint) into new segments, passed to
     `on_segment(segments, files)` in this process as soon as they are finished; returns the
     per-file results (also put in `reported` by file as they arrive, before the segment
-    holding the file). Uses worker processes when there is more than one file."""
+    holding the file). Uses worker processes when there is more than one file. `keep`
+    picks the articles of a file to index (all when None)."""
     analysis.tokenizer()  # build once here; forked workers inherit it
     total = len(jobs)
     if workers <= 1 or total <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        builder = _SegmentBuilder(gen, corpus_dir, on_segment, analysers=workers if total == 1 else 1)
+        builder = _SegmentBuilder(gen, corpus_dir, on_segment,
+                                  analysers=workers if total == 1 else 1, keep=keep)
         out = []
         for job in jobs:
             out.append(builder.add_file(*job))
@@ -758,10 +766,10 @@ def _build_segments(jobs: list[tuple[str, str, str]], gen: Path, corpus_dir: Pat
         builder.finish()
         return out
     return _build_parallel(jobs, gen, corpus_dir, min(workers, total), progress, on_segment,
-                           reported)
+                           reported, keep)
 
 
-def _build_parallel(jobs, gen, corpus_dir, nprocs, progress, on_segment, reported):
+def _build_parallel(jobs, gen, corpus_dir, nprocs, progress, on_segment, reported, keep):
     ctx = multiprocessing.get_context("fork")
     job_q, result_q = ctx.Queue(), ctx.Queue()
     # Largest files first, so one big file does not finish last on a lone worker.
@@ -770,7 +778,7 @@ def _build_parallel(jobs, gen, corpus_dir, nprocs, progress, on_segment, reporte
     for _ in range(nprocs):
         job_q.put(None)
     procs = [ctx.Process(target=_worker_main, daemon=True,
-                         args=(str(gen), str(corpus_dir), job_q, result_q, os.getpid()))
+                         args=(str(gen), str(corpus_dir), job_q, result_q, os.getpid(), keep))
              for _ in range(nprocs)]
     for p in procs:
         p.start()
@@ -885,10 +893,12 @@ def _reclaiming_merge(merge: bool):
 
 def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
            progress: Callable[[int, int, str], None] | None = None,
-           select: Callable[[str], bool] | None = None) -> dict:
+           select: Callable[[str], bool] | None = None,
+           keep: Callable[[Article], bool] | None = None) -> dict:
     """Bring the index at settings.index_dir up to date with corpus_dir; returns the
     contract's index summary. Raises IndexError_ subclasses when the run cannot complete.
-    `select(relative path)` keeps only some corpus files (one shard's, see shards.py)."""
+    `select(relative path)` keeps only some corpus files and `keep(article)` only some of
+    their articles (one shard's, see shards.py)."""
     started = time.monotonic()
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
@@ -899,7 +909,7 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
         index_dir.mkdir(parents=True, exist_ok=True)
         with _WriterLock(index_dir):
             summary = _update_locked(corpus_dir, index_dir, settings, rebuild, progress,
-                                     select)
+                                     select, keep)
     except OSError as exc:
         hint = "; free some space and run it again" if exc.errno == errno.ENOSPC else ""
         raise IndexWriteError(f"cannot write the index at {index_dir}: "
@@ -908,7 +918,7 @@ def update(corpus_dir: Path, settings: Settings, rebuild: bool = False,
     return summary
 
 
-def _update_locked(corpus_dir, index_dir, settings, rebuild, progress, select) -> dict:
+def _update_locked(corpus_dir, index_dir, settings, rebuild, progress, select, keep) -> dict:
     current = current_generation(index_dir)
     stamp = analysis.stamp()
     notes = []
@@ -937,7 +947,8 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress, select) -
             for name in integrity.recorded_files(current):
                 integrity.link_or_copy(current / name, gen / name)
             old = read_json(gen / MANIFEST, {}).get("files", {})
-        summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress, select)
+        summary, manifest = _apply(corpus_dir, gen, old, fresh, settings, progress, select,
+                                   keep)
         if not fresh and not _changed(summary) and (current / dedup.GROUPS).exists():
             # nothing to publish: keep the live one
             shutil.rmtree(gen, ignore_errors=True)
@@ -1015,10 +1026,11 @@ def recorded_corpus(index_dir: Path) -> Path | None:
         return None
 
 
-def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dict, dict]:
+def corpus_files(corpus_dir: Path) -> tuple[readers.Scan, list[tuple[str, Path]], list[dict]]:
+    """The corpus's scan, its supported files as (path relative to the corpus, path), and
+    the errors of those that cannot be named (symbolic link loops)."""
     scan = readers.scan(corpus_dir)
-    errors, jobs, unchanged = [], [], {}
-    seen = set()
+    files, errors = [], []
     for path in scan.files:
         try:
             rel = readers.safe_name(Path(path).resolve().relative_to(corpus_dir.resolve()).as_posix())
@@ -1026,6 +1038,15 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dic
             errors.append({"file": readers.display_name(path, corpus_dir),
                            "reason": "cannot read: a symbolic link loop"})
             continue
+        files.append((rel, path))
+    return scan, files, errors
+
+
+def _apply(corpus_dir, gen, old, fresh, settings, progress, select, keep) -> tuple[dict, dict]:
+    scan, files, errors = corpus_files(corpus_dir)
+    jobs, unchanged = [], {}
+    seen = set()
+    for rel, path in files:
         if select is not None and not select(rel):
             continue
         seen.add(rel)
@@ -1056,8 +1077,7 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress, select) -> tuple[dic
         _write_json(gen / MANIFEST, {"files": manifest})
 
     results = _build_segments(jobs, gen, corpus_dir, settings.workers, progress,
-                              commit_batch,
-                              reported)
+                              commit_batch, reported, keep)
 
     files = {"added": 0, "updated": 0, "deleted": len(deleted), "unchanged": len(unchanged),
              "failed": len(errors)}

@@ -86,8 +86,6 @@ WEIGHTS = {
     "substance": 0.6,        # length prior for broad queries: substantial articles over
                              # one-line notices, in proportion to how many documents match
 }
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,12})\s*[〔\[(（【［]\s*(\d{4})\s*[〕\])）】］]\s*"
-                         r"第?\s*(\d{1,5})\s*号")
 
 
 # -- the query's parts --------------------------------------------------------------------
@@ -107,6 +105,7 @@ class Plan:
     parts: list[Part] = field(default_factory=list)
     adjacent: Part | None = None     # the typed words run together, when there are several
     doc_number: str | None = None    # canonical 国办发〔2018〕121号 when one was typed
+                                     # (metadata.canonical_number)
     fields: list[tuple[str, str]] = field(default_factory=list)  # province:四川 and the like
 
     @property
@@ -117,8 +116,8 @@ class Plan:
 def plan(leaves, text_fields: dict, keyword_fields, max_terms: int,
          doc_number: str | None = None) -> Plan:
     """The ranking plan for the positive text leaves of a parsed query; `doc_number` is a
-    document number typed in the query (canonical_number of the query string, which still
-    has the brackets the parser takes for grouping)."""
+    document number typed in the query (metadata.canonical_number of the query string,
+    which still has the brackets the parser takes for grouping)."""
     out = Plan(doc_number=doc_number)
     for leaf in leaves:
         if len(leaf) == 4:
@@ -137,17 +136,6 @@ def plan(leaves, text_fields: dict, keyword_fields, max_terms: int,
         out.adjacent = Part(joined, [joined], analysis.bigrams(joined)[:max_terms * 2], [],
                             ("title", "body"))
     return out
-
-
-def is_number(text: str) -> bool:
-    """Whether `text` is a document number and nothing else."""
-    return bool(_DOC_NUMBER.fullmatch(analysis.normalise(text or "").strip()))
-
-
-def canonical_number(text: str | None) -> str | None:
-    """国办发[2018]121号 / 国办发(2018)121号 / 国办发〔2018〕第121号 → 国办发〔2018〕121号."""
-    m = _DOC_NUMBER.search(analysis.normalise(text or ""))
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号" if m else None
 
 
 # -- per-index statistics -----------------------------------------------------------------
@@ -470,10 +458,8 @@ def rank_entries(handle, planner, p: Plan, selected: int, wanted: int, limit: in
                 literal += WEIGHTS[f"{fld}_{kind}"] * (share * share if fld == "title" else share)
     for fname, value in p.fields:  # the documents the field query itself matched
         score += WEIGHTS["field"] * bool_array(planner.docset(("word", value, fname)) or 0, n)
-    if p.doc_number:
-        from policysearch import dedup
-        numbered = dedup.copies(handle).with_number(p.doc_number)
-        score[numbered] += WEIGHTS["exact"]
+    if p.doc_number:   # the documents whose own number it is (their doc_number field)
+        score += WEIGHTS["exact"] * bool_array(handle.number_mask(p.doc_number), n)
     broad = broadness(p, coll["matched"] if coll else len(ids),
                       coll["live"] if coll else handle.live.bit_count())
     total = score + literal
@@ -692,11 +678,22 @@ def subject_words(planner, article: dict) -> list[str]:
     words inside long ones) found in at most SUBJECT_MAX_SHARE of the documents (关于, 意见,
     加快, 发展 never name a subject), else the rarest one; a word only this article has is
     no link to others."""
+    counts = {w: (planner.docset(("word", w, None)) or 0).bit_count()
+              for w in title_words(article)}
+    return pick_subject_words(counts, planner.h.live.bit_count())
+
+
+def title_words(article: dict) -> set[str]:
+    """The candidates for subject words: the title's words of two or more characters."""
     title = analysis.normalise(article.get("title") or "")
-    words = {w for w in analysis.search_words(title) if len(w) > 1 and _RUN_WORD.fullmatch(w)}
-    limit = max(2, SUBJECT_MAX_SHARE * planner.h.live.bit_count())
-    rated = sorted(((planner.docset(("word", w, None)) or 0).bit_count(), w) for w in words)
-    rated = [(df, w) for df, w in rated if df > 1]
+    return {w for w in analysis.search_words(title) if len(w) > 1 and _RUN_WORD.fullmatch(w)}
+
+
+def pick_subject_words(counts: dict[str, int], documents: int) -> list[str]:
+    """subject_words from {candidate: documents having it} of a collection of `documents`
+    (on a sharded index, the shards' counts added up)."""
+    limit = max(2, SUBJECT_MAX_SHARE * documents)
+    rated = sorted((df, w) for w, df in counts.items() if df > 1)
     return [w for df, w in rated if df <= limit][:SUBJECT_WORDS] or [w for _, w in rated[:1]]
 
 

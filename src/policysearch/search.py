@@ -70,6 +70,8 @@ PREFIX_EXPANSION = 48        # bigrams tried for one-character words, per query
 MAX_WORDS_SHORTCUT = 12      # a longer text is matched literally only (bounded work)
 MAX_CANDIDATE_BIGRAMS = 24   # bigrams used to find candidates before the phrase check
 VERIFY_LIMIT = 20000         # see _Planner._verify
+RELATED_RESCORED = 2         # related articles: rescored and ranked per article wanted
+RELATED_RANKED = 8
 PLAN_CACHE = 32              # query plans kept per open index (a sharded query asks in each step)
 FACETS = ("province", "industry", "year", "doc_type", "issuer", "topic", "written_year")
 FILTER_FACETS = ("province", "industry", "doc_type", "issuer", "topic", "written_year")  # repeatable
@@ -175,6 +177,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    exclude: tuple[str, ...] = ()    # article ids left out (related articles: the article)
     parsed: object = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -627,7 +630,8 @@ class _Handle:
                                       TERM_MASK_CACHE_MB * 8 * 2**20 // max(self.nbits, 1)))
         self.subsearchers = self.searcher.subsearchers or [(self.searcher, 0)]
         self._term_masks: OrderedDict = OrderedDict()
-        self._keyed: dict[str, list[tuple[str, str]]] = {}
+        self._keyed: dict[str, list[tuple]] = {}
+        self._numbers: OrderedDict = OrderedDict()
         self._by_date: list[int] | None = None
 
     def term_mask(self, field: str, text: str) -> int:
@@ -670,7 +674,7 @@ class _Handle:
             masks[term] = _mask(ids, self.nbits)
         return masks
 
-    def keyed_values(self, fname: str) -> list[tuple[str, str]]:
+    def keyed_values(self, fname: str) -> list[tuple]:
         """Every value of a metadata field with its match key (read once per generation)."""
         if fname not in self._keyed:
             reader = self.searcher.reader()
@@ -684,6 +688,17 @@ class _Handle:
         for value in metadata.containing(self.keyed_values(fname), text):
             out |= self.term_mask(fname, value)
         return out
+
+    def number_mask(self, number: str) -> int:
+        """Docnums whose own document number (doc_number field) is or contains `number`
+        (metadata.containing: in any bracket style, with or without 第 and leading zeros)."""
+        key = ("doc_number", number)
+        mask = self._numbers.get(key)
+        if mask is None:
+            mask = self._numbers[key] = self.contains_mask("doc_number", number)
+            if len(self._numbers) > PLAN_CACHE:
+                self._numbers.popitem(last=False)
+        return mask
 
     def fresh(self, index_dir: Path) -> bool:
         return current_generation(index_dir) == self.gen and \
@@ -791,8 +806,9 @@ def search(index_dir, request: SearchRequest) -> dict:
 
 # The same search in steps, for an index split into shards (shards.py): collection
 # statistics from every shard, summed (ranking.add_collections), then every shard's best term
-# score with them; each shard's result set, facet counts and best `page * per_page` documents
-# ranked with them; the hits of the merged page. Republished copies are not collapsed.
+# score with them; each shard's result set, facet counts, grouped copies and best documents
+# ranked with them; the hits of the merged page (copies collapsed across shards by the
+# groups made over all of them, dedup.group_across).
 
 def collection_stats(index_dir, request: SearchRequest) -> dict:
     """Step 1: this index's part of the statistics ranking needs for `request`."""
@@ -810,36 +826,90 @@ def best_score(index_dir, request: SearchRequest, stats: dict) -> float:
         return ranking.best_term_score(handle, plan, selected, stats)
 
 
-def ranked(index_dir, request: SearchRequest, stats: dict) -> dict:
-    """Step 2: total, facet counts and the first `page * per_page` documents of this index
-    (and those it would rescore), ranked with the collection statistics `stats`; each ranked
-    entry is ranking.rank_entries' and `generation` names the open index for step 3."""
+def ranked(index_dir, request: SearchRequest, stats: dict, limit: int | None = None) -> dict:
+    """Step 2: total, facet counts and the first `limit` (default `page * per_page`)
+    documents of this index (and those it would rescore), ranked with the collection
+    statistics `stats`; each ranked entry is ranking.rank_entries'. `ungrouped` and `groups`
+    are dedup.Copies.selected's, and `generation` names the open index for step 3."""
     handle = _handle(index_dir)
     with handle.lock, _errors(handle, index_dir):
         tree, planner, matched, number, expanded, notes = _plan(handle, request)
         filters, selected = _selection(handle, request, matched)
         wanted = request.page * request.per_page
+        limit = limit or wanted
         if request.sort == "relevance":
             plan = _rank_plan(tree, number)
-            top = ranking.rank_entries(handle, planner, plan, selected, wanted, wanted, stats)
+            top = ranking.rank_entries(handle, planner, plan, selected, wanted, limit, stats)
         else:
             top = [(0.0, date, idkey, d, None)
-                   for d, date, idkey in _newest(handle, selected, wanted)]
+                   for d, date, idkey in _newest(handle, selected, limit)]
         facets, undated = _facets(handle, matched, filters)
+        ungrouped, groups = dedup.copies(handle).selected(
+            ranking.bool_array(selected, handle.nbits))
         return {"total": selected.bit_count(), "ranked": top, "facets": facets,
                 "no_date": undated, "expanded": expanded, "messages": notes,
+                "ungrouped": ungrouped, "groups": groups,
                 "generation": (handle.gen.name, handle.toc)}
 
 
-def hits(index_dir, request: SearchRequest, generation, page: list[tuple[int, float]]) -> list:
-    """Step 3: the hits (article, snippet) of `page`, (docnum, score) pairs from step 2."""
+def hits(index_dir, request: SearchRequest, generation, page: list[tuple[int, float]],
+         briefs: list[int] = ()) -> tuple[list, list]:
+    """Step 3: the hits (article, snippet) of `page`, (docnum, score) pairs from step 2
+    (their copies left for the caller to fill in), and the _brief of each docnum of
+    `briefs` (copies shown with a hit of any shard)."""
     handle = _handle(index_dir)
     with handle.lock, _errors(handle, index_dir):
         if (handle.gen.name, handle.toc) != tuple(generation):
             raise IndexUnavailable(f"the index at {index_dir} changed during the query; "
                                    "please search again")
-        terms = highlight_terms(_plan(handle, request)[0])
-        return [_hit(handle, d, score, terms) for d, score in page]
+        terms = highlight_terms(_plan(handle, request)[0]) if page else []
+        return ([_hit(handle, d, score, terms) for d, score in page],
+                [_brief(handle, d) for d in briefs])
+
+
+def story(index_dir, gid: str | None, id: str | None = None) -> list[tuple]:
+    """The members this index holds of group `gid`, or of the group of article `id`:
+    [(dedup.shown_key, brief, group id)]."""
+    handle = _handle(index_dir)
+    with handle.lock, _errors(handle, index_dir):
+        groups = dedup.copies(handle)
+        if id is not None:
+            docnum = handle.searcher.document_number(id=str(id))
+            gid = groups.group_id(docnum) if docnum is not None else None
+        if gid is None:
+            return []
+        return [(groups.key(d), _brief(handle, d), gid) for d in groups.members_of(gid)]
+
+
+def subject_counts(index_dir, article: dict) -> tuple[int, dict[str, int]]:
+    """This index's part of what ranking.pick_subject_words reads: (live documents,
+    {candidate subject word of `article`'s title: documents having it})."""
+    handle = _handle(index_dir)
+    with handle.lock, _errors(handle, index_dir):
+        planner = _Planner(handle)
+        return handle.live.bit_count(), {
+            w: (planner.docset(("word", w, None)) or 0).bit_count()
+            for w in ranking.title_words(article)}
+
+
+def sharing(index_dir, generation, page: list[tuple[int, float]], words: list[str]) -> list:
+    """Of `page` ((docnum, score) pairs of step 2), the articles (without bodies, with their
+    score) that share the subject `words` (ranking.shares_subject), None for the others."""
+    handle = _handle(index_dir)
+    with handle.lock, _errors(handle, index_dir):
+        if (handle.gen.name, handle.toc) != tuple(generation):
+            raise IndexUnavailable(f"the index at {index_dir} changed during the query; "
+                                   "please search again")
+        return [_sharing(handle, d, score, words) for d, score in page]
+
+
+def _sharing(handle: "_Handle", docnum: int, score: float, words: list[str]) -> dict | None:
+    doc = dict(handle.searcher.stored_fields(docnum)["article"])
+    if not ranking.shares_subject(doc, words):
+        return None
+    doc.pop("body", None)
+    doc["score"] = round(score, 4)
+    return doc
 
 
 class _errors:
@@ -889,7 +959,7 @@ def _plan(handle: _Handle, request: SearchRequest) -> tuple:
             matched = 0   # only operators or symbols: nothing to look for
             planner.notes.append("查询中只有运算符或符号（如 OR、AND、NOT、标点），"
                                  "没有要找的词，因此不匹配任何文章")
-        number = ranking.canonical_number(request.q)
+        number = metadata.canonical_number(request.q)
         matched = handle.live if matched is None else matched | _numbered(handle, request.q, number)
         plan = (tree, planner, matched, number, expanded, list(dict.fromkeys(planner.notes)))
         handle.plans[key] = plan
@@ -904,6 +974,10 @@ def _selection(handle: _Handle, request: SearchRequest, matched: int) -> tuple[d
     selected = matched
     for mask in filters.values():
         selected &= mask
+    for aid in request.exclude:
+        docnum = handle.searcher.document_number(id=aid)
+        if docnum is not None:
+            selected &= ~(1 << docnum)
     return filters, selected
 
 
@@ -952,10 +1026,9 @@ def _in_title(node):
 def _numbered(handle: _Handle, q: str, number: str | None) -> int:
     """A query that is only a document number (unquoted) also finds the document bearing it
     in its metadata only."""
-    if not number or not ranking.is_number(q):
+    if not number or not metadata.is_number(q):
         return 0
-    numbered = dedup.copies(handle).with_number(number)
-    return _mask(numbered, handle.nbits) & handle.live if numbered else 0
+    return handle.number_mask(q) & handle.live
 
 
 def _stories(handle, planner, tree, number, selected: int, total: int, sort: str,
@@ -963,13 +1036,19 @@ def _stories(handle, planner, tree, number, selected: int, total: int, sort: str
     """The first `wanted` hits, one per story: republished copies (dedup.py) collapse into
     the hit of their earliest member, which lists the others."""
     groups = dedup.copies(handle)
-    limit = 3 * wanted + 30
+    limit = story_limit(wanted)
     while True:
         ranked = _top(handle, planner, tree, number, selected, sort, wanted, limit)
         shown = groups.collapse(handle, ranked, selected)
         if len(shown) >= wanted or len(ranked) >= total:
             return shown
         limit = total
+
+
+def story_limit(wanted: int) -> int:
+    """How many ranked documents are first collapsed into stories for `wanted` of them (all
+    of them are taken when that gives too few)."""
+    return 3 * wanted + 30
 
 
 def _top(handle: _Handle, planner: _Planner, tree, number: str | None, selected: int,
@@ -990,10 +1069,10 @@ def _newest(handle: _Handle, selected: int, limit: int) -> list[tuple[int, int, 
         limit, _ids(selected), key=lambda d: (-dates[d], idkeys[d]))]
 
 
-def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
+def completion_sources(index_dir, min_df: int = 2) -> tuple[str, list[str], dict[str, int]]:
     """What completion is built from, read with a reader of its own (so searches are not held
     up): (a key naming the live generation, every title, {title word: document frequency}
-    for words of two or more characters in at least two titles)."""
+    for words of two or more characters in at least `min_df` titles)."""
     gen = current_generation(Path(index_dir))
     if gen is None:
         raise IndexUnavailable(f"no index at {index_dir}", INDEX_COMMAND)
@@ -1008,15 +1087,20 @@ def completion_sources(index_dir) -> tuple[str, list[str], dict[str, int]]:
                 term = term.decode("utf-8") if isinstance(term, bytes) else term
                 if len(term) > 1:
                     df = reader.doc_frequency("title_w", term)
-                    if df > 1:
+                    if df >= min_df:
                         words[term] = df
     return key, titles, words
 
 
 def generation_key(index_dir) -> str:
-    """Names what is searched now: it changes whenever an index run commits."""
-    handle = _handle(index_dir)
-    return _generation_key(os.path.abspath(handle.gen), handle.toc)
+    """Names what is searched now: it changes whenever an index run commits. Read from the
+    disk, without opening the index for searching (a server in cluster mode asks about
+    shards its workers hold open)."""
+    gen = current_generation(Path(index_dir))
+    if gen is None:
+        raise IndexUnavailable(f"no index at {index_dir}", INDEX_COMMAND)
+    return _generation_key(os.path.abspath(gen),
+                           whoosh_index.open_dir(str(gen)).latest_generation())
 
 
 def _generation_key(gen: str, toc: int) -> str:
@@ -1083,20 +1167,33 @@ def related_article(index_dir, article: dict, limit: int) -> list[dict]:
         words = ranking.subject_words(planner, article)
         if not words:
             return []
-        tree = ("or", [("word", w, None) for w in words])
+        tree = related_tree(words)
         selected = planner.docset(tree) or 0
         groups = dedup.copies(handle)
         for d in [docnum, *groups.others(docnum)] if docnum is not None else []:
             selected &= ~(1 << d)
         plan = ranking.plan(_leaves(tree), TEXT_FIELDS, KEYWORD_FIELDS, MAX_TERMS)
-        ranked = ranking.rank(handle, planner, plan, selected, limit * 2, limit * 8)
+        ranked = ranking.rank(handle, planner, plan, selected, limit * RELATED_RESCORED,
+                              limit * RELATED_RANKED)
         out = []
         for d, score, _ in groups.collapse(handle, ranked, selected):
-            doc = dict(searcher.stored_fields(d)["article"])
-            if ranking.shares_subject(doc, words):
-                doc.pop("body", None)
-                doc["score"] = round(score, 4)
+            doc = _sharing(handle, d, score, words)
+            if doc is not None:
                 out.append(doc)
                 if len(out) == limit:
                     break
         return out
+
+
+def related_tree(words: list[str]):
+    """The query of the articles related by subject `words`: any of them."""
+    return ("or", [("word", w, None) for w in words])
+
+
+def related_request(words: list[str], exclude: tuple[str, ...], limit: int) -> SearchRequest:
+    """`related_article`'s query as a request (a sharded index runs it in search's steps):
+    any of the words, no synonyms, without the article and its copies, the first
+    limit * RELATED_RESCORED documents rescored (see `ranked`'s limit)."""
+    tree = related_tree(words)
+    return SearchRequest(q=" OR ".join(words), synonyms=False, exclude=tuple(exclude),
+                         per_page=limit * RELATED_RESCORED, parsed=tree)

@@ -5,7 +5,7 @@ that occur in at least two titles (weighted by how many titles have them) and th
 themselves (weighted by how often a title repeats). A prefix is two binary searches; the
 best of a range is a heap selection, cached for the few prefixes (one or two characters)
 whose range is large, so every answer is well under a millisecond once built. Building reads
-every title (search.completion_sources) and takes seconds on a large index, so a server
+every title (shards.completion_sources: of one index, or of all its shards) and takes seconds on a large index, so a server
 starts it in the background (`warm`) and keeps the result in the cache directory, keyed by
 the generation; until it is ready, /suggest answers with no completions rather than wait
 (more than COMPLETE_WAIT: long enough for a small index to build at the first request).
@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from policysearch import analysis, search
+from policysearch import analysis, search, shards
 
 MAX_COMPLETIONS = 8
 WORDS_FIRST = 5            # completions that are words, before titles fill the list
@@ -141,7 +141,7 @@ def completer(index_dir, cache_dir=None, wait: bool = True) -> Completer | None:
         held = _completers.get(where)
         if held and now - _checked.get(where, 0.0) < RECHECK_SECONDS:
             return held[1]
-    key = search.generation_key(index_dir)
+    key = shards.generation_key(index_dir)
     with _lock:
         held = _completers.get(where)
         if held and held[0] == key:
@@ -153,7 +153,7 @@ def completer(index_dir, cache_dir=None, wait: bool = True) -> Completer | None:
     try:
         built = _load(key, cache_dir)
         if built is None:
-            key, titles, words = search.completion_sources(index_dir)
+            key, titles, words = shards.completion_sources(index_dir)
             built = Completer(titles, words)
             _save(key, built, cache_dir)
         with _lock:
@@ -253,7 +253,7 @@ def _offer(out: list[dict], index_dir, request, words: list[str], kind: str, **e
     if not q or any(d["q"] == q for d in out):
         return
     try:
-        total = search.search(index_dir, replace(request, q=q, parsed=None, page=1,
+        total = shards.search(index_dir, replace(request, q=q, parsed=None, page=1,
                                                  per_page=1))["total"]
     except search.SearchError:
         return

@@ -35,10 +35,24 @@ parties of what its sentence tells, each acting, and makes each a subject. Under
 
 Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a clause of a montage (在河南开封，游客…；在湖南长沙，…) shares its sentence and is no
-  sentence of its own; a full sentence is;
+  sentence of its own; a full sentence is, and so is a clause after a semicolon whose actor is
+  the place: it opens the clause, after a date at most (江西赣州市压实…；甘肃敦煌健全…；5月19日，
+  辽宁大连中小学全部返校复学), unless people of the place act (四川眉山志愿者…包粽子: a vignette);
 - a list of three provinces or more says nothing about each, in the lead too (湖北、安徽等地, 北京、
-  上海、广东出台…), except where a weather or disaster report (its title or first lines say so)
-  names the hit (湖北、安徽、河南出现强降雨); there each province with a sentence of its own is hit;
+  上海、广东出台…), except where a weather or disaster report (its title or first lines say so;
+  temperatures and gales are weather) names the hit (湖北、安徽、河南出现强降雨, 陕西、山西、内蒙古等地
+  降温幅度超过10℃: a list closed by 等地 whose sentence measures what hit them, or says them hit:
+  湖南、贵州、广西、重庆等地受灾严重; smog and fog are weather); there each province with a sentence
+  of its own is hit, and a forecast (预计, 将迎来, 未来三天) hits nobody, in the lead neither
+  (预计台风将登陆台湾和福建);
+- in a survey a visit to a place (某某近日在南宁作宣讲报告, 在某地考察) makes it a subject as an
+  inspection does; under an appointment title (某省区党委主要负责同志职务调整) every province whose
+  post changes is a subject, while elsewhere a post names none (北京市委书记某某宣读贺信);
+- a speaker's home (浙江嘉兴党员某某：“…”) and where listed people come from (来自台北、高雄、澳门的
+  青年) say nothing of the place;
+- the announcement of a programme or a drama (电视剧《某某》今晚开播, 《今日中国》播出甘肃篇,
+  《走进县城看发展》明天走进吉林抚松) names no province: the broadcast is the news, not what it
+  depicts (the blind sets' convention; one dev label reads otherwise);
 - two full sentences about a province in the body make it a subject, as the title or lead does,
   and so does a paragraph of its own (80 characters or more, opening on the place or with a first
   sentence that is the place's own), however strong the main place is (LABELS.md: "a full
@@ -46,6 +60,11 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
 - a sentence is a place's own when the place is its only province and is named in its first 12
   characters, or in its first 24 with at most one comma and no list of names before it
   (眼下，在…的河北南和，…);
+- a local event held in a place (黄帝故里拜祖大典在河南新郑举行, a festival named after its city:
+  哈尔滨国际冰雪节, 南京国际梅花节) is the place's own news; a meeting, a forum, a fair or a national
+  body's event held there (广交会在广州举办, 兰州旅游年在北京拉开帷幕) is a venue; multi-sport games
+  opened or closed there (全国冬季运动会在呼伦贝尔开幕, 北京冬残奥会开幕式) are the host's own event
+  (the dev labels' Urumqi precedent), and a future host (下届将于2020年在内蒙古举行) is a mention;
 - a place the title gives as the venue (全国政协会议在京开幕, 某论坛在北京举行) is a venue in the
   body too (三月的北京… sets the scene), and so is Beijing under the title of talks with a foreign
   leader; a games zone (广东赛区) is a venue, a provincial team (浙江队) a body of people;
@@ -53,11 +72,16 @@ Where LABELS.md is silent, these choices were made (and are what the rules do):
   province: under 习近平在北京河北考察灾后… a past visit elsewhere is background;
 - under a title naming a province, other places given a sentence each are its background, and
   in a long feature (past 2,000 characters) an example needs a paragraph of its own;
-- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京) and the place of a
-  signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
-  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭) counts for each of them;
+- the ends of a route (开通至广州的航线, 北京—利雅得, 从成都出发, 起自北京, 从香港开车到珠海、澳门)
+  and the place of a signing (在北京签署) are not subjects; a city after its province shares its part (在云南昆明出席
+  is a venue as 在昆明出席 is); a landmark spanning provinces (秦岭, 祁连山) counts for each of them,
+  but 港珠澳大桥 is a Guangdong landmark (its works and ports lie in 珠海; Hong Kong and Macao
+  count where named themselves);
+- a county's short name of three characters or more (满洲里, 绥芬河, 霍尔果斯) stands on its own,
+  and a river's name (永定河北京段, 黄河南岸) hides no 河北 or 河南;
 - national bodies named after a city (酒泉卫星发射中心, 上海证券交易所) name no place, nor does a
-  university or college (北京语言大学), nor a route's name (京港澳高速).
+  university or college (北京语言大学), nor a route's name (京港澳高速, 青藏铁路: the section
+  where the work is names the province), nor a clipped foreign name (乌海军, the Ukrainian navy).
 
 Industries. Terms of data/industries.tsv are found by the same kind of scan, sentence by sentence;
 a term counts fully where its sentence gives it substance (a figure, a project, a measure) and
@@ -93,7 +117,22 @@ Where LABELS.md is silent about industries, these choices were made:
 - a word of industry as a whole right after an industry's own term (电子信息制造业, 钢铁工业) names
   that industry, not 制造业;
 - foreign investment (外资) is not trade; vaccination (接种疫苗) is health, vaccines made are
-  生物医药; spaceflight (载人航天, 空间站, 飞船) is 装备制造 (航空航天).
+  生物医药; spaceflight (载人航天, 空间站, 飞船) is 装备制造 (航空航天), and its programme names
+  (神舟, 嫦娥, 北斗) mark a story as domestic;
+- each item of a round-up is judged on its own, with its own length (a page of twenty items does
+  not raise the bar of each), and a drama or an entertainment programme announced is 文化旅游
+  news (影视), a political documentary or a news special is not;
+- a product's word followed by its sector (药品制造业, 计算机通信设备制造业, 中药工业) names the
+  industry as a term of its own does: statistics by sector (税收, 外资 by industry) give each
+  sector its figure;
+- the vocabulary follows LABELS.md's coverage column in the words news items use: 装备制造 for
+  通用/专用设备, 电气机械, 盾构机, 首台套, lunar and planetary probes (探月, 嫦娥, 天问); 生物医药 for
+  新药, 创新药, 中药工业, 集采, 医保目录 (a drug-list negotiation is about the drugs); 文化旅游 for
+  festivals of the arts, premieres, plays and museums; 节能环保 for 固体废物, 超低排放; 能源 for
+  输电 and 变电站;
+- 制造业 in a sentence that names a sector of manufacturing (钢铁工业增加值增长…, 计算机通信设备
+  制造业税收增长) counts at half there: the sentence measures the sector, not manufacturing as a
+  whole.
 
 Dates. Only when the reader found no full date, and with the readers' own date functions
 (policysearch.dates): a dateline (新华社北京1月31日电, 本报北京…电) or a full date near the top,
@@ -150,7 +189,7 @@ STRONG_LEVELS = {"province", "prefecture", "prefecture-short", "county"}
 
 # Where the subject of the article lies (位于甲省某州某县和乙省某市某县境内), said near
 # the top: each province of the clause is a subject.
-_LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，。；！？\n]{0,40}")
+_LOCATED = re.compile(r"(?:位于|地处|坐落于|坐落在)[^，,;。；！？\n]{0,40}")
 LOCATED_CHARS = 400
 _NATIONAL_TITLE = re.compile(r"各地|多地|我国|全国")
 _SURVEY_TITLE = re.compile(r"各地|多地|多省|各省")
@@ -159,23 +198,49 @@ _DIPLOMACY_TITLE = re.compile(r"(?<!博)会见|会谈|会晤|通电话|国事访
 _NATIONAL_ADDRESSEE = re.compile(r"各省、\s*自治区、\s*直辖市")  # 各省、自治区、直辖市人民政府，国务院各部委
 NATIONAL_ADDRESSEE_CHARS = 200
 # weather and disasters (LABELS.md): each province the report gives a sentence of its own is hit
-_DISASTER = re.compile(r"降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
+_DISASTER = re.compile(r"气温|雾霾|大雾|降温|升温|大风|降雨|暴雨|降雪|暴雪|雨雪|寒潮|冷空气|台风|洪水|洪涝|汛情|地震|干旱|旱情|抗旱|高温|强对流|冰雹|沙尘|灾")
+# the announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《今日中国》播出甘肃篇): what
+# it depicts is not the news, the broadcast is
+_PROGRAMME_TITLE = re.compile(r"(?:电视剧|纪录片|专题片|节目|动画片|《[^》]{1,20}》)[^，,;。]{0,12}?(?:播出|开播|播映|首播|热播|上线)")
+_BROADCAST = re.compile(r"节目|栏目|纪录片|电视剧|播出|开播|首播")  # 《走进县城看发展》明天走进吉林抚松: a programme
+PROGRAMME_CHARS = 60
+PROGRAMME_INDUSTRY = "文化旅游"  # a programme or a drama announced is 影视 news ...
+_NEWS_PROGRAMME = re.compile(r"政论|专题片|纪录片|特别节目|新闻频道")  # ... not a political documentary or a news special
+# 四川眉山志愿者和留守儿童一起过端午: people of the place acting, a vignette (README-cctv conv. 1)
+_PEOPLE_AFTER = re.compile(r"[^，,。；;、]{0,6}?(?:志愿者|居民|群众|市民|村民|游客|孩子|学生|党员|官兵|家庭|人们)")
+_CLAUSE_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|今天|昨天|目前|同时|此外|另外)[，,]?")
+_APPOINTMENT_TITLE = re.compile(r"职务调整|职务任免|人事任免|任免名单|主要负责同志(?:调整|任免)")
+_VISIT_AFTER = re.compile(r"[^，,。；;]{0,6}?(?:考察|调研|宣讲|作宣讲|作报告|视察|走访|督导|检查指导)")
+# a forecast (LABELS.md, weather: the provinces the report says are hit; README-cctv conv. 2)
+_FORECAST = re.compile(r"预计|预报|将迎来|将出现|将有|可能出现|未来[一二两三四五六七八九十\d]*[天日]")
+_HIT_MEASURE = re.compile(r"\d+(?:\.\d+)?\s*(?:℃|摄氏度|度|毫米|厘米|万亩|亩|万人|人|级)")
+_HIT_DAMAGE = re.compile(r"受灾|成灾|灾情|受损|被淹|内涝|遭遇|遭受|袭击")  # 湖南、贵州、广西、重庆等地受灾严重: said hit
+_LOCAL_EVENT_VERB = re.compile(r"^[^，,;。；]{0,14}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|揭幕|启幕)")
+_GATHERING = re.compile(r"会议|论坛|峰会|博览会|展览会|交易会|洽谈会|[交博展洽]会|大会|年会|发布会|座谈会|研讨会|对话|会见|会谈|会晤|签约|"
+                        r"签署|颁奖|开幕式|闭幕式|全国|国际|世界|中国|两岸|党|政府|部|委员会|团|总台|央视")
+# multi-sport games are the host's own event (the dev labels' Urumqi precedent): their opening or
+# closing held in a place makes it a subject; a meeting or a fair held there does not
+_GAMES = re.compile(r"运动会|奥运会|冬奥会|残奥会|亚运会|亚残运会|大运会|全运会|青运会|民运会|冬运会")
+_HOSTED_GAMES = re.compile(r"^(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运)会?[^，,;。；]{0,3}?(?:开幕|闭幕)")
 _ROUNDUP_TITLE = re.compile(r"快讯|简讯|短讯|速递|速览|一览|要闻|集锦|新闻联播")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
 _FULL_STOP = re.compile(r"[。！？!?]+|\n+")     # the lead is counted in full sentences
 _POST_AFTER = re.compile(r"[^，。、；\s]{0,8}?(?:书记|省长|市长|县长|区长|主席|厅长|局长|代表|委员)(?![会团])")
-_EXAMPLES_AFTER = re.compile(r"[^，。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
+_EXAMPLES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?等(?:地|多地|省|省份|省区|城市|市|区|地区|赛区)")
 # an exhaustive list counted after its last name (湖南、湖北、江西三省, 川渝两地): the parties of
 # what the sentence tells, each of them acting (LABELS.md: a province's own action)
-_PARTIES_AFTER = re.compile(r"[^，。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
+_PARTIES_AFTER = re.compile(r"[^，,;。；、\d]{0,6}?(?:两|三|四|五|六|七|八|九|十|\d+)个?(?:省|地|市|省区|省市|省区市|省份)(?!以上)")
 PARTIES_MAX = 6
 _LIST_JOINERS = {"、", "和", "与", "及", "以及", "，", "、以及"}
-_COUNTED_LIST = re.compile(r"^[^，。；]{0,10}?等(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
-_VENUE_AFTER = re.compile(r"^[^，。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
+_COUNTED_LIST = re.compile(r"^[^，,;。；]{0,10}?等(?:全国|全省)?(\d+|[一二三四五六七八九十两]+)个?(?:省|地|市|城市|国家|个?入选|项目|处|家|所|座)")
+_VENUE_AFTER = re.compile(r"^[^，,;。；]{0,14}?(举行|召开|开幕|闭幕|举办|落幕|开赛|展开|拉开帷幕|揭幕|启幕|首映|会见|会谈|"
+                          r"会晤|出席|参加|主持|揭晓|颁奖|启动|发布|签署|签订)|^期间")
 # 参加内蒙古代表团审议: at the national sessions the delegation stands for its province
 _SESSION_DELEGATION = re.compile(r"代表团(?:审议|讨论|全体会议|开放)")
 # A sentence about 1949 or before tells history; one about a person's past posts or birthplace
 # tells a career (曾任, 历任, 时任, 原总经理): neither makes the place a subject.
+_SPEAKER_AFTER = re.compile(r"[^，,;。；、：:\n“”\"]{0,16}?[：:]\s*[“\"]")
+_COMING_FROM = re.compile(r"来自([^，,;。；：:\n]{0,20}?[、和及])?$")  # ... a list of them
 _HISTORY = re.compile(r"(?<!\d)1[6-9][0-4]\d年|曾任|历任|时任|曾在|出生|生于|籍贯|"
                       r"原(?:任|总经理|董事长|党委|党组|副|省长|市长|主任|书记|局长|厅长)")
 _VENUE_BEFORE = re.compile(r"(在|于|赴|到|抵达)(?:中国|我国)?$")
@@ -184,18 +249,20 @@ _LEAVING_BEFORE = re.compile(r"(离开|途经|经停|飞离|抵达|飞抵|返抵
                              r"起自|起于|终至|止于)$")
 _ROUTE_TO = re.compile(r"^[—–－-]{1,2}(?=[\u4e00-\u9fff])")         # 北京—利雅得航线
 _ROUTE_FROM = re.compile(r"(?<=[\u4e00-\u9fff])[—–－-]{1,2}$")       # 利雅得—北京
-_SETTING_OUT = re.compile(r"^[^，。；]{0,8}?(?:出发|起飞|启程|启航|始发|起运)")
+_ROUTE_ON = re.compile(r"^[^，,。；;]{0,8}?[到至]")
+_ROUTE_FROM_TO = re.compile(r"从[^，,。；;]{1,14}?[到至][^，,。；;]{0,8}$")
+_SETTING_OUT = re.compile(r"^[^，,;。；]{0,10}?(?:出发|起飞|启程|启航|始发|起运|飞赴|飞往|奔赴|赶赴)")
 _EVENT_AFTER = re.compile(r"^(?:峰会|论坛|会议|大会|博览会|世博会|赛区|(?:\d{4}年)?(?:冬奥|奥运|冬残奥|残奥|亚运|亚残运|世园)|天安门|人民大会堂|"
-                          r"国际[^，。]{0,6}?(?:展|会|节|赛)|时间|"
+                          r"国际[^，,;。]{0,6}?(?:展|会|赛)|时间|"
                           # 南京青奥会, 北京国际图书博览会, 北京对话; 北京中国国际展览中心: an event or a
                           # hall named after its city (not 四川省旅游发展大会: the province's own)
-                          r"[^，。；、省市县区]{0,8}?(?:峰会|论坛|博览会|展览会|交易会|青奥会|年会|对话)|"
-                          r"[^，。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
+                          r"[^，,;。；、省市县区]{0,8}?(?:峰会|论坛|博览会|展览会|交易会|青奥会|年会|对话)|"
+                          r"[^，,;。；、]{0,8}?(?:展览中心|会展中心|会议中心|宾馆|饭店))")
 _OWN_BODY_AFTER = re.compile(r"^(?:省|市|自治区|区|县)?(?:委|政府|人大|政协|党委|人民政府|代表团)")
 _NOT_A_PLACE_AFTER = re.compile(r"^(?:[”\"」』]?(?:湖)?(?:号|舰)|队|籍|社团|同乡|同胞|商会|代表团|"
                                 r"(?:路|街)(?:街道|社区)|日报|晚报|卫视|电视台|[\u4e00-\u9fff]{0,3}?(?:大学|学院)(?!城)|师范|理工|医院|军区|"  # 台湾同胞: people; 嘉兴路街道: a street
                                 r"人[，,。；、（(])")  # 广东香山人，: where a person was born
-_PERSON_TITLE_AFTER = re.compile(r"[^，。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，。、；\s]{0,6}?"
+_PERSON_TITLE_AFTER = re.compile(r"[^，,;。、；\s]{0,6}?(?:大学|学院|医院|研究院|研究所|小学|中学)[^，,;。、；\s]{0,6}?"
                                  r"(?:校长|院长|所长|党委书记|教授|研究员|主任医师|主任|社长|总编辑)")
 # Characters that end the syllable before 州 in transliterated foreign names; a Chinese name
 # before 德州, 达州, 通州 is a province or prefecture (山东德州, 四川达州), never one of these.
@@ -262,13 +329,20 @@ class _Scanner:
                 i += 1
 
 
+def _distinctive(name: str, level: str) -> bool:
+    """A county's short name of three characters or more (满洲里, 绥芬河, 霍尔果斯) is no piece of
+    common words, as 金寨 or 大新 may be: it stands on its own. One ending in 县 or 族 (河南县 in
+    河南县域, 东乡族 the people) does not."""
+    return level == "county-short" and len(name) >= 3 and not name.endswith(("县", "族"))
+
+
 @lru_cache(maxsize=1)
 def _load() -> _Data:
     found: dict[str, tuple[set[str], bool]] = {}
     for name, province, level, _code in _data_lines("places.tsv"):
         provinces, strong = found.setdefault(name, (set(), False))
         provinces.add(province)
-        found[name] = (provinces, strong or level in STRONG_LEVELS)
+        found[name] = (provinces, strong or level in STRONG_LEVELS or _distinctive(name, level))
     for name, provinces, kind in _data_lines("regions.tsv"):
         found[name] = (set(provinces.split(",")), kind not in ("backup", "titled"))
     for word, *_ in list(_data_lines("place_traps.tsv")) + list(_data_lines("not_places.tsv")):
@@ -394,9 +468,11 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]], disaster: bool 
         counted = _COUNTED_LIST.search(text[run[-1][0].end: run[-1][0].end + 16])
         if counted:  # 天津、吉林、西藏等19个省区市: examples from a longer list
             n = max(n, int(counted.group(1)) if counted.group(1).isdigit() else LEAD_MONTAGE_MIN)
-        elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end):
+        elif n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end) and not (
+                disaster and _reports_hit(text, run[0][0].start, run[-1][0].end)):
             n = max(n, LEAD_MONTAGE_MIN)  # 北京、上海、广东等地: examples, a bare list even in the lead
-        elif (n <= PARTIES_MAX or disaster) and _PARTIES_AFTER.match(text, run[-1][0].end):
+        elif (n <= PARTIES_MAX or disaster) and (_PARTIES_AFTER.match(text, run[-1][0].end) or (
+                n >= EXAMPLES_MIN and _EXAMPLES_AFTER.match(text, run[-1][0].end))):
             n = 1  # 湖南、湖北、江西三省成立…联盟: the parties, each acting, not examples
             if parties is not None:
                 names = frozenset(p for _, p in run)
@@ -420,12 +496,21 @@ def _list_sizes(text: str, resolved: list[tuple[_Mention, str]], disaster: bool 
     return sizes
 
 
+def _reports_hit(text: str, start: int, end: int) -> bool:
+    """The sentence of a list of places measures what hit them (陕西、山西、内蒙古等地降温幅度超过10℃),
+    and forecasts nothing (LABELS.md, weather: the provinces the report says are hit)."""
+    stop = _SENTENCE_END.search(text, end)
+    sentence_start = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
+    sentence = text[sentence_start: stop.start() if stop else len(text)]
+    return bool(_HIT_MEASURE.search(sentence) or _HIT_DAMAGE.search(sentence)) and not _FORECAST.search(sentence)
+
+
 def _is_venue(text: str, m: _Mention) -> bool:
     """在北京举行, 中非合作论坛北京峰会: the place where something national happens."""
     after = text[m.end: m.end + 20]
     if _OWN_BODY_AFTER.match(after):
         return False  # 四川省委召开 ...: the province acts
-    if _EVENT_AFTER.match(after):
+    if _EVENT_AFTER.match(after) and not _HOSTED_GAMES.match(after):
         return True
     # 在云南昆明出席: the city after its province shares what comes before the province
     start = m.chain if m.chain >= 0 else m.start
@@ -434,7 +519,26 @@ def _is_venue(text: str, m: _Mention) -> bool:
         return True  # 乘包机离开北京, 途经上海, 开往广州, 北京—利雅得航线: a point on someone's way
     if before.endswith("从") and _SETTING_OUT.match(after):
         return True  # 从成都出发飞赴刚果（金）: where a journey starts
-    return bool(_VENUE_BEFORE.search(before)) and bool(_VENUE_AFTER.match(after))
+    route_end = before.endswith("从") and _ROUTE_ON.match(after)
+    if route_end or _ROUTE_FROM_TO.search(text, max(0, start - 24), start):
+        return True  # 从香港开车到珠海、澳门只需半小时: the ends of a route
+    if not (_VENUE_BEFORE.search(before) and _VENUE_AFTER.match(after)):
+        return False
+    # 拜祖大典今天在河南新郑举行, 桃花节在平谷开幕: a local event held there is the place's own news;
+    # a meeting, a forum or a fair held there is national news in a venue (LABELS.md, leaders' visits)
+    opening = max(text.rfind(c, 0, start) for c in "。！？；;!?\n") + 1
+    # 全国冬季运动会在呼伦贝尔开幕: the host's own event; 下届将于2020年在内蒙古举行: a future host, a mention
+    games = _GAMES.search(text, opening, m.end + 20) and "将" not in text[opening:start]
+    local = (_LOCAL_EVENT_VERB.match(after) and (games or not _GATHERING.search(text, opening, m.end + 20))
+             and not _other_place(text[opening:start], m.place.provinces))  # 兰州旅游年在北京拉开帷幕
+    return not local
+
+
+def _other_place(text: str, provinces: frozenset[str]) -> bool:
+    """The text names a place of some other province on its own."""
+    data = _load()
+    places = [data.places[name] for _, _, name in data.place_scanner.finditer(text)]
+    return any(place.strong and place.provinces and not place.provinces & provinces for place in places)
 
 
 def _sentence_spans(text: str, ends: re.Pattern[str] = None) -> list[tuple[int, int]]:
@@ -556,8 +660,10 @@ class _UnitScores:
 class _Layout:
     """Where things are in one unit's text: sentences, paragraphs, the lead, lists of places."""
 
-    def __init__(self, text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False) -> None:
+    def __init__(self, text: str, resolved: list[tuple[_Mention, str]], disaster: bool = False,
+                 appointment: bool = False) -> None:
         self.text = text
+        self.appointment = appointment  # 某地党委主要负责同志职务调整: the posts are the news
         self.disaster = disaster  # a weather or disaster report: a short list in the lead names the hit
         self.spans = _sentence_spans(text)
         self.sentence_of = _position_index([s for s, _ in self.spans])
@@ -571,6 +677,11 @@ class _Layout:
         for m, province in resolved:
             if len(m.place.provinces) == 1:
                 self.sentence_provinces.setdefault(self.full_sentence_of(m.start), set()).add(province)
+        # ... and each clause (a sentence cut at ；), for the items of a montage with semicolons
+        self.clause_provinces: dict[int, set[str]] = {}
+        for m, province in resolved:
+            if len(m.place.provinces) == 1:
+                self.clause_provinces.setdefault(self.sentence_of(m.start), set()).add(province)
         self.parties: dict[int, frozenset[str]] = {}  # mention start -> all the parties of its list
         self.list_size = _list_sizes(text, resolved, disaster, self.parties)
         self.location_clauses = [m.span() for m in _LOCATED.finditer(text, 0, LOCATED_CHARS)]
@@ -591,7 +702,11 @@ class _Layout:
         listed = self.list_size.get(m.start, 1) >= (HIT_LIST_MIN if in_lead and self.disaster else LIST_MIN)
         start, end = self.spans[sentence]
         quoted = self.text.rfind("《", 0, m.start) > self.text.rfind("》", 0, m.start)  # 《大美新疆》
-        post = bool(_POST_AFTER.match(self.text, m.end))  # 北京市委书记某某宣读贺信: a person's post
+        post = bool(_POST_AFTER.match(self.text, m.end)) and not self.appointment  # 北京市委书记某某宣读贺信
+        # 浙江嘉兴党员某某：“…”: where a speaker lives; 来自台北、澳门的青年: where people come from
+        coming = _COMING_FROM.search(self.text, max(0, m.start - 24), m.start)
+        post = post or bool(_SPEAKER_AFTER.match(self.text, m.end)) or bool(
+            coming and (coming.group(1) or self.text[m.end: m.end + 1] in "、和及"))
         return LIST_FACTOR if listed or quoted or post or _HISTORY.search(self.text, start, end) else 1.0
 
     def located(self, m: _Mention) -> bool:
@@ -608,12 +723,45 @@ class _Layout:
             return (self.sentence_provinces.get(k, set()) <= self.parties[m.start]
                     and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
         opening = self.text[start:m.start].lstrip()
+        if self.appointment and _POST_AFTER.match(self.text, m.end):
+            return True  # 某某任广西壮族自治区党委书记: under an appointment title, the province's own news
+        if self.sentence_provinces.get(k) != {province}:
+            # 江西赣州市压实…；甘肃敦煌健全…: a clause after a semicolon whose actor is the place
+            # (it opens the clause, after a date at most) is an item of its own
+            return self.semicolon_item(m, province)
+        if self.disaster and self.forecast(m.start):
+            return False  # 中央气象台预计，…江西南昌最低气温降至9度: not hit yet
         if _POST_AFTER.match(self.text, m.end):
             return False  # 广西某县委书记作了发言: a person's post, not the place's own news
         topical = len(opening) <= OWN_SENTENCE_OPENING or (  # 为做好…工作，安徽省采取…; 眼下，在…的河北南和
             len(opening) <= 2 * OWN_SENTENCE_OPENING and opening.count("，") <= 1 and "、" not in opening)
-        return (topical and self.sentence_provinces.get(k) == {province}
+        # 某某近日在南宁作宣讲报告: a visit there, as an inspection is (LABELS.md, leaders' visits)
+        start_of_chain = m.chain if m.chain >= 0 else m.start
+        visit = (self.text[start_of_chain - 1: start_of_chain] in "在赴到"
+                 and bool(_VISIT_AFTER.match(self.text, m.end)))
+        return ((topical or visit) and self.sentence_provinces.get(k) == {province}
                 and len(self.text[start:end].strip()) >= OWN_SENTENCE_CHARS)
+
+    def semicolon_item(self, m: _Mention, province: str) -> bool:
+        k = self.sentence_of(m.start)
+        start, end = self.spans[k]
+        clause = self.text[start:end].strip()
+        after_semicolon = start > 0 and self.text[start - 1] in "；;"
+        if not (after_semicolon or clause.endswith(("；", ";"))) or self.clause_provinces.get(k) != {province}:
+            return False
+        opening = _CLAUSE_TIME.sub("", self.text[start:m.chain if m.chain >= 0 else m.start].lstrip())
+        # 促进外贸稳量提质，福建深化…；江西…: a short phrase of purpose before the actor opens the series
+        lead_in = (len(opening) <= OWN_SENTENCE_OPENING and opening.endswith(("，", ","))
+                   and opening.count("，") + opening.count(",") == 1 and "、" not in opening)
+        return ((not opening or lead_in) and len(clause) >= OWN_SENTENCE_CHARS and not _POST_AFTER.match(self.text, m.end)
+                and not _PEOPLE_AFTER.match(self.text, m.end))
+
+    def forecast(self, pos: int) -> bool:
+        """The sentence, or the paragraph it is in from its first sentence, tells a forecast."""
+        start, end = self.full_spans[self.full_sentence_of(pos)]
+        para = self.paragraph_starts[self.paragraph_of(pos)]
+        first = self.full_spans[self.full_sentence_of(para)]
+        return bool(_FORECAST.search(self.text, start, end) or _FORECAST.search(self.text, *first))
 
     def owns_paragraph(self, m: _Mention, province: str, para: int, sentences: set[int]) -> bool:
         """A paragraph is the place's own when it opens on it (or returns to it) and names no
@@ -627,7 +775,16 @@ class _Layout:
                 and (opens or len(sentences) >= 2))
 
 
+def _is_programme(title: str, text: str) -> bool:
+    """The announcement of a programme or a drama (电视剧《天涯热土》今晚开播, 《走进县城看发展》明天
+    走进吉林抚松): README conventions of the blind sets, LABELS.md being silent."""
+    return bool(_PROGRAMME_TITLE.search(title)) or (
+        title.startswith("《") and bool(_BROADCAST.search(text[:PROGRAMME_CHARS])))
+
+
 def _unit_scores(title: str, text: str) -> _UnitScores:
+    if _is_programme(title, text):
+        return _UnitScores({}, set(), set())  # a programme announced: the broadcast is the news
     mentions = _mentions(text, _load())
     title_found = _title_provinces(title, {p for m, p in _resolve(mentions) if _stands_alone(m)})
     if not any(name in title for name in _titled_names()):
@@ -639,7 +796,7 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
         return _UnitScores({}, set(), title_found)
     # a weather or disaster report (its title or first lines say so): the hit have their sentence
     disaster = bool(_DISASTER.search(title + text[:LEAD_CHARS])) and not title_found
-    layout = _Layout(text, resolved, disaster)
+    layout = _Layout(text, resolved, disaster, bool(_APPOINTMENT_TITLE.search(title)))
     national = bool(_NATIONAL_TITLE.search(title))  # 各地…, 我国…: where one example lies is no subject
     venues = _title_venues(title) - title_found
     evidence = {p: _Evidence(score=TITLE_WEIGHT) for p in title_found}
@@ -654,8 +811,8 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
             ev.sentences.add(s)
             if len(ev.sentences) <= MAX_SENTENCES:  # a long report should not drown a paragraph
                 ev.score += SENTENCE_WEIGHT * factor
-        if factor < 1.0:
-            continue
+        if factor < 1.0 or (layout.disaster and layout.forecast(m.start)):
+            continue  # 预计台风将登陆台湾和福建: a forecast hits nobody, in the lead neither
         ev.own = ev.own or layout.own_sentence(m, province)
         if layout.located(m) and not ev.located and not national:
             ev.located = True  # 某水电站位于甲省某州某县和乙省某市某县境内
@@ -676,7 +833,8 @@ def _unit_scores(title: str, text: str) -> _UnitScores:
     owned = {p for p, ev in evidence.items() if any(
         _paragraph_length(text, layout.paragraph_starts[k]) >= OWN_PARAGRAPH_CHARS for k in ev.paragraphs)}
     by_count = len(own) >= SURVEY_MIN and len(title_found) != 1 and len(text) <= SURVEY_MAX_CHARS
-    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2)  # 我国…: one example illustrates
+    # 我国…: one example illustrates; 某省区党委主要负责同志职务调整: each post changed is news
+    survey = _SURVEY_TITLE.search(title) or (national and len(own) >= 2) or layout.appointment
     if survey or _ROUNDUP_TITLE.search(title) or by_count or disaster:
         # a survey of several regions (各地…, 多地…, or a news item under a title naming no single
         # province that gives two places or more a sentence each): every place it gives a
@@ -743,6 +901,8 @@ INDUSTRIES = ("制造业 电子信息 软件和信息服务 人工智能 算力 
 # --- weights of the industry evidence (tuned on dev/labels.jsonl as a whole, and checked on
 # bench items labelled by hand against LABELS.md)
 GENERAL_INDUSTRY = "制造业"     # manufacturing or industry as a whole (LABELS.md)
+MANUFACTURING_SECTORS = frozenset("电子信息 装备制造 汽车 石化化工 冶金建材 新材料 生物医药 消费品".split())
+GENERAL_BESIDE_SECTOR = 0.5   # 制造业 in a sentence that names a sector of manufacturing outside a list
 INDUSTRY_TITLE_WEIGHT = 1.6   # times the term's weight: a strong term in the title alone is enough
 INDUSTRY_THRESHOLD = 3.2      # one sentence with a strong term and a figure (3.0) is not enough
 INDUSTRY_RELATIVE = 0.15       # of the strongest industry's score
@@ -790,15 +950,16 @@ DOMESTIC_LEAD_CHARS = 300     # China, 我国, 各地 … named this early: the 
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成)|%|％|增长|下降|投产|开工|建成|签约|"
                      r"出台|发布|实施|启动|项目|基地|产值|营收|订单|产量|规模")
 # a figure right after the term (零售总额12345亿元, 产量增长20%): the sentence measures the industry
-_MEASURED = re.compile(r"[^，。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
+_MEASURED = re.compile(r"[^，,;。；、]{0,8}?(?:\d|[一二三四五六七八九十百千万亿]+(?:亿|万|倍|成))")
 # a figure the sentence gives the term itself: 快递业务量完成1000亿件, 旅客量增长25%, 装机容量达到30亿千瓦
-_ATTRIBUTED = re.compile(r"[^，。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，。；、]{0,8}?\d")
+_ATTRIBUTED = re.compile(r"[^，,;。；、]{0,6}?(?:量|额|值|率|规模|收入|营收|利润|产能|容量|面积|销量)[^，,;。；、]{0,8}?\d")
 _ENUMERATION = re.compile(r"、(?![\d０-９])")
 _CLAUSE_END = re.compile(r"[，,：:]")
-_TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，。；、]{0,4}$")
+_SECTOR_AFTER = re.compile(r"[^，,;。；、\s和与及等]{0,2}?(?:制造业|产业|行业)")  # 药品制造业, 娱乐业 …: the sector named
+_TOOL_BEFORE = re.compile(r"(?:使用|运用|利用|借助|依托|采用|应用)[^，,;。；、]{0,4}$")
 _DOMESTIC = re.compile(r"中国|我国|中方|(?<!国)全国|国内|国货|国产|国务院|党中央|中共|总书记|各地|省委|市委|县委|"
                        r"我省|本省|全省|我市|本市|我区|"  # not 全市: 雅典全市停电
-                       r"十四五|十五五|两会|春运|总台|广交会|进博会|消博会|服贸会|链博会|投洽会")
+                       r"十四五|十五五|两会|春运|总台|神舟|天宫|天舟|嫦娥|北斗|天问|长征[一二三四五六七八九十]号|广交会|进博会|消博会|服贸会|链博会|投洽会")
 
 
 def industry_scores(title: str, body: str, has_places: bool | None = None) -> dict[str, float]:
@@ -810,37 +971,66 @@ def _industry_scores(title: str, body: str, has_places: bool | None) -> dict[str
     return _industry_evidence(title, body, has_places)[0]
 
 
-def _industry_evidence(title: str, body: str,
-                       has_places: bool | None) -> tuple[dict[str, float], dict[str, int]]:
+_Item = tuple[dict[str, float], int, dict[str, int]]  # an item's industry weights, length, substance
+
+
+def _industry_evidence(title: str, body: str, has_places: bool | None
+                       ) -> tuple[dict[str, float], dict[str, int], list[_Item]]:
     """(weight of each industry, the number of sentences that give it substance of its own: a
-    term that stands alone, outside a list, in a sentence with a figure, a project or a measure)."""
+    term that stands alone, outside a list, in a sentence with a figure, a project or a measure,
+    and for a round-up read item by item the same evidence of each item)."""
     substance: dict[str, int] = {}
     if has_places is None:
         has_places = bool(_provinces(title, body)[0])
     if not has_places and not _DOMESTIC.search(title + body[:DOMESTIC_LEAD_CHARS]):
         # news about other countries (one of them may talk of China further down): its
         # industries are not ours to facet
-        return {}, substance
+        return {}, substance, []
     data = _load()
     units = _units(title, body)
     scores: dict[str, float] = {}
+    items: list[_Item] = []
+    in_page_title = _unit_industry_scores(title, "", data) if len(units) > 1 else {}
     for unit_title, start, end in units:
-        unit = _unit_industry_scores(unit_title, body[start:end], data, substance)
+        unit_substance: dict[str, int] = {}
+        unit = _unit_industry_scores(unit_title, body[start:end], data, unit_substance)
+        for industry, n in unit_substance.items():
+            substance[industry] = substance.get(industry, 0) + n
         if unit_title != title:
             unit = _other_field(unit_title, unit, data)  # an item on police or courts in a round-up
+        if _is_programme(unit_title, body[start:end]) and not _NEWS_PROGRAMME.search(
+                unit_title + body[start: start + PROGRAMME_CHARS]):
+            # a drama or a programme announced (电视剧《某某》今晚开播) is the culture industry's news
+            unit[PROGRAMME_INDUSTRY] = max(unit.get(PROGRAMME_INDUSTRY, 0.0), INDUSTRY_THRESHOLD)
         for industry, score in unit.items():
             scores[industry] = max(scores.get(industry, 0.0), score)
-    if units[0][0] != title:
-        for industry, score in _unit_industry_scores(title, "", data).items():
-            scores[industry] = scores.get(industry, 0.0) + score
+        if len(units) > 1:
+            merged = dict(unit)
+            for industry, score in in_page_title.items():
+                merged[industry] = merged.get(industry, 0.0) + score
+            items.append((merged, end - start, unit_substance))
+    for industry, score in in_page_title.items():
+        scores[industry] = scores.get(industry, 0.0) + score
     if _OFFICIAL_TITLE.search(title):
         in_title = _unit_industry_scores(title, "", data)
         if not in_title and _ADMINISTRATION_TITLE.search(title):
-            return {}, substance
+            return {}, substance, []
     if len(units) == 1 and _OTHER_FIELD_TITLE.search(title):
         scores = _other_field(title, scores, data)
         substance = {}
-    return scores, substance
+    return scores, substance, items
+
+
+def _industries(title: str, body: str, has_places: bool | None) -> list[str]:
+    """The industries chosen: a round-up's items each on their own (LABELS.md: each item counts on
+    its own, and a long page of items does not raise the bar of each), any other article whole."""
+    scores, substance, items = _industry_evidence(title, body, has_places)
+    if not items:
+        return _chosen_industries(scores, len(body), substance)
+    chosen: set[str] = set()
+    for unit, length, unit_substance in items:
+        chosen.update(_chosen_industries(unit, length, unit_substance))
+    return sorted(chosen, key=lambda i: (-scores.get(i, 0.0), INDUSTRIES.index(i)))
 
 
 def _other_field(title: str, scores: dict[str, float], data: _Data) -> dict[str, float]:
@@ -891,6 +1081,9 @@ def _unit_industry_scores(title: str, body: str, data: _Data,
         best: dict[str, float] = {}
         named: dict[str, set[str]] = {}  # the industry's distinct terms in the sentence
         for (b, e, entries), listed in zip(hits, listed_hits):
+            if _SECTOR_AFTER.match(sentence, e):
+                # 药品制造业, 计算机通信设备制造业: a product's word naming its sector is the industry's own name
+                entries = [(industry, max(weight, 2.0)) for industry, weight in entries]
             measured = not listed and _strongest_weight(entries) >= 2 and _MEASURED.match(sentence, e)
             for industry, weight in entries:
                 w = (weight if weight >= 2 else weight * WEAK_TERM_FACTOR) * (LISTED_FACTOR if listed else 1.0)
@@ -909,6 +1102,10 @@ def _unit_industry_scores(title: str, body: str, data: _Data,
                 if not listed:
                     for industry in {i for i, w in entries if w >= 2}:
                         substance[industry] = substance.get(industry, 0) + 1
+        if GENERAL_INDUSTRY in best and any(i in MANUFACTURING_SECTORS for i in named):
+            # 钢铁工业增加值增长…, 计算机通信设备制造业税收增长: the sentence measures a sector of
+            # manufacturing, not manufacturing as a whole (LABELS.md: 制造业 is the whole)
+            best[GENERAL_INDUSTRY] *= GENERAL_BESIDE_SECTOR
         for industry, w in best.items():
             # 输送天然气和清洁能源: a sentence naming the industry twice over is about it
             w *= 1 + EXTRA_TERM_SHARE * min(len(named.get(industry, ())) - 1, 2) if named.get(industry) else 1
@@ -959,9 +1156,7 @@ def _in_law_name(sentence: str, pos: int) -> bool:
 
 def subject_industries(title: str, body: str, has_places: bool | None = None) -> list[str]:
     """The industries the article says something specific about, strongest first."""
-    title, body = _simple(title), _simple(body)
-    industry_weights, substance = _industry_evidence(title, body, has_places)
-    return _chosen_industries(industry_weights, len(body), substance)
+    return _industries(_simple(title), _simple(body), has_places)
 
 
 def _chosen_industries(scores: dict[str, float], length: int,
@@ -1048,6 +1243,5 @@ def tag(article: Article) -> None:
             p for p in found if p not in article.provinces and p in in_title]
     else:
         article.provinces = found or _home_province(article.source, body)
-    industry_weights, substance = _industry_evidence(title, body, bool(scores))
-    article.industries = _chosen_industries(industry_weights, len(body), substance)
+    article.industries = _industries(title, body, bool(scores))
     complete_date(article)

@@ -413,7 +413,7 @@ def _search_with_help(p: dict[str, Any]) -> dict:
     """The search document, with "did you mean" alternatives when it found nothing."""
     search_request = _search_request(p)
     result = backend.search(_index_dir(), search_request)
-    if not result["total"] and p["q"] and not backend.is_sharded(_index_dir()):
+    if not result["total"] and p["q"]:
         result["did_you_mean"] = suggest.did_you_mean(_index_dir(), search_request, _cache_dir())
     return result
 
@@ -450,9 +450,7 @@ def suggest_json():
     q = request.args.get("q", "")
     if len(q) > backend.MAX_QUERY_CHARS:
         raise backend.ParamError("q", f"最多 {backend.MAX_QUERY_CHARS} 个字符")
-    # completion reads one index's titles: not offered on a sharded index yet
-    response = jsonify([q, []] if backend.is_sharded(_index_dir())
-                       else suggest.suggestions(_index_dir(), q, _cache_dir()))
+    response = jsonify(suggest.suggestions(_index_dir(), q, _cache_dir()))
     response.headers["Cache-Control"] = "private, max-age=60"
     return response
 
