@@ -3,6 +3,8 @@
 
     nice python bench/bench_index_search.py              # all 74,545 articles (~20 min)
     python bench/bench_index_search.py --limit 5000      # a quick run
+    python bench/bench_index_search.py --limit 5000 --long 3000   # short and long text
+    python bench/bench_index_search.py --long 3000 --no-short     # long text only
 
 Reads ../shared/bench/xwlb_2012_2026.jsonl.gz (never copied into the repo): the articles are
 written as one JSONL file per month into a work directory outside the repo (default
@@ -14,9 +16,17 @@ recipe's build time does not include tagging); its queries use Whoosh's QueryPar
 `groupedby` facets and Whoosh highlights of the first page.
 
 Each phase runs in its own child process so peak memory (ru_maxrss, with the phase's own
-worker processes) is measured per phase. Prints build time, articles/s, index size, peak
+worker processes) is measured per phase. Prints build time (and the CPU time of all the
+build's processes: on a loaded machine the wall-time ratio swings with the load of the
+moment, the CPU-time ratio much less), articles/s, index size, peak
 memory, the time to re-run `index` on the unchanged corpus, per-query p50/p95 (warm; first
 page of 10 with facets and highlights) and our figures as ratios to the recipe's.
+
+`--long N` also builds both indexes over N long articles (build time only, no queries): each
+day's bench items joined in their order, a new article whenever the joined text reaches
+LONG_MIN characters (about 1,300 on average, like a newspaper page's article), N of them
+taken evenly over the 15 years. The last lines give our build time as a ratio to the recipe's
+for short and long text.
 """
 from __future__ import annotations
 
@@ -52,6 +62,7 @@ QUERIES = [
     ("sorted by date", "改革", {"sort": "date"}),
     ("rare, by date", "乡村振兴", {"sort": "date", "date_from": "2021"}),
 ]
+LONG_MIN = 1100     # a long article ends once its joined text has this many characters
 REPEAT = 7          # timed runs per query after a warm-up (fewer once they took 10 s)
 
 
@@ -59,6 +70,12 @@ def peak_mb() -> dict:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"self_mb": round(own, 1), "largest_child_mb": round(kids, 1)}
+
+
+def cpu_s() -> float:
+    """User + system CPU seconds of this process and its finished (joined) children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def du(path: Path) -> int:
@@ -86,6 +103,53 @@ def prepare(work: Path, limit: int | None) -> Path:
     return corpus
 
 
+def prepare_long(work: Path, n: int) -> Path:
+    """N long articles, each a run of one day's items joined paragraph by paragraph (see
+    the module's docstring), one JSONL file per month like the short corpus."""
+    corpus = work / f"corpus-long-{n}"
+    done = corpus / ".complete"
+    if done.exists():
+        return corpus
+    days: dict[str, list[dict]] = {}
+    with gzip.open(DATA, "rt", encoding="utf-8") as f:
+        for line in f:
+            item = json.loads(line)
+            days.setdefault(item.get("date") or "unknown", []).append(item)
+    joined = []
+    for day in sorted(days):
+        parts: list[dict] = []
+        for item in days[day]:
+            parts.append(item)
+            if sum(len(p.get("text") or "") for p in parts) >= LONG_MIN:
+                joined.append(_join(parts))
+                parts = []
+        if parts:
+            joined.append(_join(parts))
+    step = len(joined) / n
+    chosen = [joined[int(i * step)] for i in range(min(n, len(joined)))]
+    corpus.mkdir(parents=True, exist_ok=True)
+    months: dict[str, list[str]] = {}
+    for a in chosen:
+        months.setdefault(a["date"][:7], []).append(json.dumps(a, ensure_ascii=False) + "\n")
+    for month, lines in months.items():
+        (corpus / f"long-{month}.jsonl").write_text("".join(lines), "utf-8")
+    done.write_text("")
+    return corpus
+
+
+def _join(items: list[dict]) -> dict:
+    first = items[0]
+    return {"id": f"long-{first['id']}", "title": first.get("title") or "",
+            "date": first.get("date") or "", "source": first.get("source") or "",
+            "url": (first.get("url") or first["id"]) + "#long",
+            "text": "\n".join(i.get("text") or "" for i in items)}
+
+
+def corpus_chars(corpus: Path) -> tuple[int, float]:
+    lengths = [len(a.get("text") or "") for a in articles(corpus)]
+    return len(lengths), (sum(lengths) / len(lengths) if lengths else 0.0)
+
+
 def articles(corpus: Path):
     for path in sorted(corpus.glob("*.jsonl")):
         with open(path, encoding="utf-8") as f:
@@ -95,20 +159,20 @@ def articles(corpus: Path):
 
 # -- phases (each in its own process) -----------------------------------------------------
 
-def phase_ours_build(corpus: Path, index_dir: Path, cache: Path) -> dict:
+def phase_ours_build(corpus: Path, index_dir: Path, cache: Path, tags: Path) -> dict:
     from policysearch import index
     from policysearch.settings import Settings
 
     settings = Settings.load(environ={}, index_dir=index_dir, cache_dir=cache)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     summary = index.update(corpus, settings, rebuild=True)
-    build = time.perf_counter() - t
+    build, cpu = time.perf_counter() - t, cpu_s() - c
     t = time.perf_counter()
     again = index.update(corpus, settings)
     reindex = time.perf_counter() - t
     gen = index.current_generation(index_dir)
-    export_tags(gen, index_dir.parent / "tags.json")
-    return {"build_s": build, "articles": summary["articles"]["total"],
+    export_tags(gen, tags)
+    return {"build_s": build, "cpu_s": cpu, "articles": summary["articles"]["total"],
             "failed_files": summary["files"]["failed"], "errors": summary["errors"][:3],
             "reindex_s": reindex, "reindex_files": again["files"],
             "size_bytes": du(gen), "workers": settings.workers, **peak_mb()}
@@ -142,7 +206,7 @@ def recipe_schema():
                   industry=KEYWORD(stored=True, commas=True))
 
 
-def phase_recipe_build(corpus: Path, index_dir: Path, cache: Path) -> dict:
+def phase_recipe_build(corpus: Path, index_dir: Path, cache: Path, tags_file: Path) -> dict:
     import logging
 
     import jieba
@@ -150,9 +214,8 @@ def phase_recipe_build(corpus: Path, index_dir: Path, cache: Path) -> dict:
 
     jieba.setLogLevel(logging.WARNING)
     index_dir.mkdir(parents=True, exist_ok=True)
-    tags_file = index_dir.parent / "tags.json"
     tags = json.loads(tags_file.read_text("utf-8")) if tags_file.exists() else {}
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     ix = wix.create_in(str(index_dir), recipe_schema())
     writer = ix.writer()
     n = 0
@@ -164,8 +227,8 @@ def phase_recipe_build(corpus: Path, index_dir: Path, cache: Path) -> dict:
                             province=",".join(provinces), industry=",".join(industries))
         n += 1
     writer.commit()
-    build = time.perf_counter() - t
-    return {"build_s": build, "articles": n, "size_bytes": du(index_dir), **peak_mb()}
+    build, cpu = time.perf_counter() - t, cpu_s() - c
+    return {"build_s": build, "cpu_s": cpu, "articles": n, "size_bytes": du(index_dir), **peak_mb()}
 
 
 def _timings(run) -> dict:
@@ -250,13 +313,16 @@ def run_phase(name: str, *args: Path) -> dict:
 
 # -- report -------------------------------------------------------------------------------
 
-def report(ours: dict, recipe: dict | None, oq: dict, rq: dict | None) -> None:
+def ratio(a, b):
+    return f"{a / b:.2f}x" if b else "-"
+
+
+def report_build(ours: dict, recipe: dict | None) -> None:
     mb = 1024 * 1024
-    def ratio(a, b):
-        return f"{a / b:.2f}x" if b else "-"
     print(f"\narticles indexed: {ours['articles']} (failed files: {ours['failed_files']})")
     print(f"{'':28}{'ours':>12}{'recipe':>12}{'ours/recipe':>13}")
     rows = [("build time (s)", ours["build_s"], recipe and recipe["build_s"]),
+            ("build CPU, all procs (s)", ours["cpu_s"], recipe and recipe["cpu_s"]),
             ("articles/s", ours["articles"] / ours["build_s"],
              recipe and recipe["articles"] / recipe["build_s"]),
             ("index size (MB)", ours["size_bytes"] / mb, recipe and recipe["size_bytes"] / mb),
@@ -267,6 +333,9 @@ def report(ours: dict, recipe: dict | None, oq: dict, rq: dict | None) -> None:
     total_mem = ours["self_mb"] + ours["workers"] * ours["largest_child_mb"]
     print(f"build peak memory, parent + {ours['workers']} workers (upper bound): {total_mem:.0f} MB")
     print(f"re-index unchanged corpus: {ours['reindex_s']:.2f} s  {ours['reindex_files']}")
+
+
+def report_queries(oq: dict, rq: dict | None) -> None:
     print(f"serving process peak RSS after the query set: {oq['_peak']['self_mb']:.0f} MB"
           + (f" (recipe: {rq['_peak']['self_mb']:.0f} MB)" if rq else ""))
     print(f"\n{'query (warm, page 1 of 10, facets+highlights)':44}{'total':>7}{'p50 ms':>9}"
@@ -295,6 +364,10 @@ def report(ours: dict, recipe: dict | None, oq: dict, rq: dict | None) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="index only the first N articles")
+    ap.add_argument("--long", type=int, default=None, metavar="N",
+                    help="also compare the build on N long articles (each day's items joined)")
+    ap.add_argument("--no-short", action="store_true",
+                    help="skip the short articles (with --long: long text only)")
     ap.add_argument("--work", type=Path,
                     default=Path(tempfile.gettempdir()) / "policysearch-bench",
                     help="work directory outside the repo")
@@ -309,17 +382,51 @@ def main() -> None:
         raise SystemExit(f"needs {DATA} (../shared beside the repo)")
     if REPO in opts.work.resolve().parents:
         raise SystemExit("the work directory must be outside the repo")
-    tag = opts.limit or "all"
+    if opts.long is not None and opts.long < 1:
+        raise SystemExit(f"--long: expected a positive number of articles, got {opts.long}")
+    if opts.no_short and not opts.long:
+        raise SystemExit("--no-short: nothing left to run (add --long N)")
     cache = opts.work / "cache"
-    print(f"preparing {tag} articles in {opts.work} …", file=sys.stderr)
-    corpus = prepare(opts.work, opts.limit)
-    ours_ix, recipe_ix = opts.work / f"ours-{tag}", opts.work / f"recipe-{tag}"
-    ours = run_phase("ours-build", corpus, ours_ix, cache)
-    recipe = None if opts.no_recipe else run_phase("recipe-build", corpus, recipe_ix, cache)
-    oq = run_phase("ours-query", ours_ix, cache)
-    rq = None if opts.no_recipe else run_phase("recipe-query", recipe_ix, cache)
-    print(f"\nmachine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    report(ours, recipe, oq, rq)
+    ratios = []
+    if not opts.no_short:
+        tag = opts.limit or "all"
+        print(f"preparing {tag} articles in {opts.work} …", file=sys.stderr)
+        corpus = prepare(opts.work, opts.limit)
+        ours_ix, recipe_ix = opts.work / f"ours-{tag}", opts.work / f"recipe-{tag}"
+        tags = opts.work / f"tags-{tag}.json"
+        ours = run_phase("ours-build", corpus, ours_ix, cache, tags)
+        recipe = None if opts.no_recipe else run_phase("recipe-build", corpus, recipe_ix, cache, tags)
+        oq = run_phase("ours-query", ours_ix, cache)
+        rq = None if opts.no_recipe else run_phase("recipe-query", recipe_ix, cache)
+        print(f"\nmachine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+        print(f"short text: {_describe(corpus)}")
+        report_build(ours, recipe)
+        report_queries(oq, rq)
+        ratios.append(("short", corpus, ours, recipe))
+    if opts.long:
+        tag = f"long-{opts.long}"
+        print(f"preparing {opts.long} long articles in {opts.work} …", file=sys.stderr)
+        corpus = prepare_long(opts.work, opts.long)
+        ours_ix, recipe_ix = opts.work / f"ours-{tag}", opts.work / f"recipe-{tag}"
+        tags = opts.work / f"tags-{tag}.json"
+        ours = run_phase("ours-build", corpus, ours_ix, cache, tags)
+        recipe = None if opts.no_recipe else run_phase("recipe-build", corpus, recipe_ix, cache, tags)
+        print(f"\nmachine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+        print(f"long text: {_describe(corpus)}")
+        report_build(ours, recipe)
+        ratios.append(("long", corpus, ours, recipe))
+    if not opts.no_recipe:
+        print("\nbuild, ours/recipe: wall time (CPU time of all processes)")
+        for name, corpus, ours, recipe in ratios:
+            print(f"  {name:6}{ours['build_s']:8.1f} s / {recipe['build_s']:6.1f} s = "
+                  f"{ratio(ours['build_s'], recipe['build_s'])}  "
+                  f"({ours['cpu_s']:.1f} s / {recipe['cpu_s']:.1f} s = "
+                  f"{ratio(ours['cpu_s'], recipe['cpu_s'])})  {_describe(corpus)}")
+
+
+def _describe(corpus: Path) -> str:
+    n, mean = corpus_chars(corpus)
+    return f"{n} articles, {mean:.0f} characters of text on average"
 
 
 if __name__ == "__main__":

@@ -57,19 +57,27 @@ _A = _rng.integers(1, _PRIME, HASHES, dtype=np.uint64)
 _B = _rng.integers(0, _PRIME, HASHES, dtype=np.uint64)
 
 
-def shingles(title: str, body: str) -> set[int]:
+def bigram_codes(title: str, body: str) -> np.ndarray:
     """The article's distinct character bigrams, each as an int (stable across processes,
-    unlike hash())."""
-    text = analysis.normalise(f"{title or ''}\n{body or ''}")
-    out = set()
-    for run in analysis.runs(text):
-        for i in range(len(run) - 1):
-            out.add(ord(run[i]) * 0x110000 + ord(run[i + 1]))
-    return out
+    unlike hash()), sorted: the pairs of neighbouring code points inside the runs of the
+    normalised text, found by numpy in one pass (a Python loop per character made this the
+    slowest part of grouping long articles)."""
+    text = analysis.separate_runs(analysis.normalise(f"{title or ''}\n{body or ''}"))
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    first, second = points[:-1], points[1:]
+    inside = (first != 0) & (second != 0)  # no character of a run is the separator, NUL
+    return np.unique(first[inside] * np.uint64(0x110000) + second[inside])
 
 
-def signature(grams: set[int]) -> np.ndarray:
-    x = np.fromiter(grams, dtype=np.uint64, count=len(grams)) % np.uint64(_PRIME)
+def shingles(title: str, body: str) -> set[int]:
+    """bigram_codes as a set, for exact comparisons."""
+    return set(bigram_codes(title, body).tolist())
+
+
+def signature(grams: set[int] | np.ndarray) -> np.ndarray:
+    if not isinstance(grams, np.ndarray):
+        grams = np.fromiter(grams, dtype=np.uint64, count=len(grams))
+    x = grams % np.uint64(_PRIME)
     return ((np.outer(_A, x) + _B[:, None]) % np.uint64(_PRIME)).min(axis=1).astype(np.uint32)
 
 
@@ -98,7 +106,7 @@ def group(gen: Path) -> dict[str, str]:
             if known is not None and known[0] == check:
                 sigs[aid] = known
             else:
-                grams = shingles(title, body)
+                grams = bigram_codes(title, body)
                 sigs[aid] = (check, signature(grams) if len(grams) >= MIN_BIGRAMS else None)
             docnums[aid] = docnum
         cache: dict[str, tuple] = {}

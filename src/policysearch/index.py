@@ -34,6 +34,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -47,9 +48,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from whoosh import columns, fields, formats, index as whoosh_index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _row_lengths, md5_hash
 from whoosh.index import TOC, clean_files
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
@@ -136,25 +140,76 @@ class _Tokens(fields.FieldType):
 def token_positions(tokens: list[str]) -> dict[str, list[int]]:
     positions = defaultdict(list)
     for pos, token in enumerate(tokens):
-        if token:
-            positions[token].append(pos)
+        positions[token].append(pos)
+    positions.pop(analysis.GAP, None)
     return positions
 
 
 _encode_positions = CompactPositions().encode
-_single_position: dict[int, bytes] = {}
+
+
+class _SinglePositions(dict):
+    """position -> the encoded value of that one position, made on first use: the
+    one-occurrence values are shared, which saves both time and memory while postings are
+    held in memory."""
+
+    def __missing__(self, pos: int) -> bytes:
+        encoded = self[pos] = _encode_positions([pos])
+        return encoded
+
+
+_single_position = _SinglePositions()
 
 
 def _encode(poslist: list[int]) -> bytes:
-    """Encoded positions; the one-occurrence values are cached and shared, which saves
-    both time and memory while postings are held in memory."""
+    """Encoded positions (shared when there is one)."""
     if len(poslist) == 1:
-        pos = poslist[0]
-        encoded = _single_position.get(pos)
-        if encoded is None:
-            encoded = _single_position[pos] = _encode_positions(poslist)
-        return encoded
+        return _single_position[poslist[0]]
     return _encode_positions(poslist)
+
+
+class _TokenPostings:
+    """One token field's postings while a segment is built, in flat columns: per posting
+    the term's number, the document number, the number of positions and the encoded
+    positions, appended a document at a time by C-level calls (map, extend). Long text has
+    over a thousand distinct tokens per field and document; a dict of per-term arrays
+    cost several objects and appends for each of them. `terms()` sorts the columns by term
+    once, when the segment is written."""
+
+    def __init__(self):
+        self.numbers: dict[str, int] = {}   # token -> term number (unique, not dense)
+        self._next = itertools.count()
+        self.term_ids = array("q")
+        self.docs = array("I")
+        self.counts = array("I")
+        self.values: list[bytes] = []
+
+    def add(self, docnum: int, tokens: list[str]) -> tuple[int, int]:
+        """Add one document's tokens; returns the field length and the postings added."""
+        positions = token_positions(tokens)
+        self.term_ids.extend(map(self.numbers.setdefault, positions, self._next))
+        self.docs.extend([docnum] * len(positions))
+        self.counts.extend(map(len, positions.values()))
+        self.values.extend(map(_encode, positions.values()))
+        return len(tokens) - tokens.count(analysis.GAP), len(positions)
+
+    def terms(self, boost: float):
+        """(token, docs, weights, encoded positions) in token order, docs ascending."""
+        ids = np.frombuffer(self.term_ids, dtype=np.int64)
+        if not len(ids):
+            return
+        order = np.argsort(ids, kind="stable")  # a term's postings stay in document order
+        sorted_ids = ids[order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+        ends = np.r_[starts[1:], len(sorted_ids)]
+        span = dict(zip(sorted_ids[starts].tolist(), zip(starts.tolist(), ends.tolist())))
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order].tolist()
+        weights = (np.frombuffer(self.counts, dtype=np.uint32)[order] * boost).tolist()
+        values = [self.values[i] for i in order.tolist()]
+        numbers = self.numbers
+        for token in sorted(numbers):  # str order is UTF-8 byte order
+            a, b = span[numbers[token]]
+            yield token, docs[a:b], weights[a:b], values[a:b]
 
 
 # Whoosh pickles blocks with protocol 2, which spells every bytes value (our positions) as
@@ -212,14 +267,14 @@ class _LeanPostingsWriter(W3PostingsWriter):
         first = weights[0]
         if all(w == first for w in weights):
             return None if first == 1.0 else float(first)
-        return tuple(_compact_number(w) for w in weights)
+        return _compact_numbers(weights)
 
     def finish_postings(self):
         # Whoosh 2.7's own version calls a misspelt set_inline(), so inlining never worked.
         terminfo = self._terminfo
         if not self.written() and len(self) < self._inlinelimit:
             terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, [_compact_number(w) for w in self._weights],
+            terminfo.set_inlined(self._ids, _compact_numbers(self._weights),
                                  self._values)
         else:
             if self._ids:
@@ -231,6 +286,14 @@ class _LeanPostingsWriter(W3PostingsWriter):
 
 def _compact_number(w: float):
     return int(w) if w == int(w) else w
+
+
+def _compact_numbers(weights) -> tuple:
+    """_compact_number of each weight, as a tuple; in C when all are whole (the rule)."""
+    ints = tuple(map(int, weights))
+    if ints == tuple(weights):
+        return ints
+    return tuple([_compact_number(w) for w in weights])
 
 
 class LeanCodec(W3Codec):
@@ -412,8 +475,9 @@ def _write_json(path: Path, data) -> None:
 class _SegmentBuilder:
     """Ingests files into new Whoosh segments (one builder per worker process).
 
-    Postings are collected in memory per field and term, as compact arrays, and written
-    term by term, a block of up to 128 postings at a time, through the codec's own writers.
+    Postings are collected in memory per field, as compact arrays (flat columns for the
+    token fields, see _TokenPostings), and written term by term, a block of up to 128
+    postings at a time, through the codec's own writers (rows of rare terms directly).
     This replaces Whoosh's generic path (a tuple per posting, an external sort through
     pickled run files, one Python call per posting when writing), which was most of the
     indexing time. A segment is finished after the file that brings it to MAX_POSTINGS
@@ -441,7 +505,7 @@ class _SegmentBuilder:
 
     def _start(self):
         self.writer = SegmentWriter(self.ix, _lk=False, codec=LeanCodec(), compound=False)
-        self.postings: dict[str, dict] = {}
+        self.postings: dict[str, dict | _TokenPostings] = {}
         self.lengths: dict[str, array] = {}
         self.held = 0
 
@@ -512,24 +576,25 @@ class _SegmentBuilder:
         writer._added = True
 
     def _add_postings(self, name, field, docnum, value) -> int:
-        terms = self.postings.setdefault(name, {})
-        length = 0
         if isinstance(field, _Tokens):
-            boost = field.format.field_boost
-            items = ((token, len(ps), len(ps) * boost, _encode(ps))
-                     for token, ps in token_positions(value).items())
+            field_postings = self.postings.get(name)
+            if field_postings is None:
+                field_postings = self.postings[name] = _TokenPostings()
+            length, added = field_postings.add(docnum, value)
+            self.held += added
         else:
-            items = field.index(value)
-        for key, freq, weight, vbytes in items:
-            entry = terms.get(key)
-            if entry is None:
-                entry = terms[key] = (array("I"), array("f"), [])
-            entry[0].append(docnum)
-            entry[1].append(weight)
-            if vbytes:
-                entry[2].append(vbytes)
-            length += freq
-            self.held += 1
+            terms = self.postings.setdefault(name, {})
+            length = 0
+            for key, freq, weight, vbytes in field.index(value):
+                entry = terms.get(key)
+                if entry is None:
+                    entry = terms[key] = (array("I"), array("f"), [])
+                entry[0].append(docnum)
+                entry[1].append(weight)
+                if vbytes:
+                    entry[2].append(vbytes)
+                length += freq
+                self.held += 1
         if field.scorable:
             lengths = self.lengths.setdefault(name, array("I"))
             lengths.extend([0] * (docnum - len(lengths)))
@@ -556,16 +621,29 @@ class _SegmentBuilder:
         writer = self.writer
         writer.perdocwriter.close()
         fw = writer.fieldwriter
+        add_row = _term_row_adder(fw._tindex)
+        inline_below = fw._codec._inlinelimit
         for name in sorted(self.postings):
             field = self.schema[name]
-            tokens = isinstance(field, _Tokens)
-            terms = self.postings[name]
+            held = self.postings[name]
+            if isinstance(field, _Tokens):
+                terms = ((key.encode("utf-8"), docs, weights, values)
+                         for key, docs, weights, values in held.terms(field.format.field_boost))
+            else:
+                terms = ((key, *held[key]) for key in sorted(held))
             lengths = self.lengths.get(name)
             fw.start_field(name, field)
-            for key in sorted(terms):  # str order is UTF-8 byte order
-                fw.start_term(key.encode("utf-8") if tokens else key)
-                _write_postings(fw._postwriter, *terms[key], lengths)
+            prefix = pack_ushort(fw._fieldid)
+            btext = None
+            for btext, docs, weights, values in terms:
+                if len(docs) < inline_below:  # most terms: the row is made here directly
+                    add_row(prefix + btext, _inlined_row(docs, weights, values, lengths))
+                    continue
+                fw.start_term(btext)
+                _write_postings(fw._postwriter, docs, weights, values, lengths)
                 fw.finish_term()
+            if btext is not None:
+                fw._tindex.lastkey = prefix + btext
             fw.finish_field()
         fw.close()
         writer._close_segment()
@@ -582,6 +660,44 @@ class _SegmentBuilder:
 
 def _article_length(article: Article) -> int:
     return len(article.body) + len(article.title)
+
+
+def _inlined_row(docs, weights, values, lengths) -> bytes:
+    """The term table row of a term whose few postings are inlined: byte for byte what
+    start_term / finish_term make through _LeanPostingsWriter and _LeanTermInfo, without
+    the half-dozen objects and calls per term (most bigrams of long text occur in one to
+    three documents, and these calls were the largest cost of writing a segment)."""
+    if lengths is not None:
+        have = len(lengths)
+        block = [lengths[d] if d < have else 0 for d in docs]
+        minlength, maxlength = length_to_byte(min(block)), length_to_byte(max(block))
+    else:
+        minlength, maxlength = 0, 0
+    head = W3TermInfo._struct.pack(1, sum(weights), len(docs), minlength, maxlength,
+                          max(0, max(weights)), docs[0], docs[-1])
+    return head + pickle.dumps((tuple(docs), _compact_numbers(weights),
+                                tuple(values)), _PICKLE)
+
+
+def _term_row_adder(tindex):
+    """tindex.add (an OrderedHashWriter's) for keys known to come in order: the same bytes,
+    the same hash buckets and key index, fewer calls per row."""
+    raw = tindex.dbfile.file
+    write, tell = raw.write, raw.tell
+    buckets, index_append, pack = tindex.buckets, tindex.index.append, _row_lengths.pack
+    if tindex.hashfn is md5_hash:
+        def hashfn(key):
+            return int.from_bytes(hashlib.md5(key, usedforsecurity=False).digest()[-4:], "big")
+    else:
+        hashfn = tindex.hashfn
+
+    def add(key: bytes, value: bytes) -> None:
+        pos = tell()
+        index_append(pos)
+        write(pack(len(key), len(value)) + key + value)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+    return add
 
 
 def _write_postings(pw, docs, weights, values, lengths) -> None:
