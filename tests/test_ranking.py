@@ -179,9 +179,9 @@ def test_canonical_document_number():
 
 
 def test_near_duplicates_by_bigram_jaccard():
-    a = dedup.shingles("标题", "石湾镇推广稻田养鱼模式，今年亩均增收一千二百元，参与农户三百多户。")
-    b = dedup.shingles("标题", "石湾镇推广稻田养鱼模式，今年亩均增收一千二百元，参与农户三百余户。")
-    c = dedup.shingles("标题", "青川县制定湿地保护条例，明确各部门职责和保护范围。")
+    a = dedup.bigram_codes("标题", "石湾镇推广稻田养鱼模式，今年亩均增收一千二百元，参与农户三百多户。")
+    b = dedup.bigram_codes("标题", "石湾镇推广稻田养鱼模式，今年亩均增收一千二百元，参与农户三百余户。")
+    c = dedup.bigram_codes("标题", "青川县制定湿地保护条例，明确各部门职责和保护范围。")
     assert dedup.jaccard(a, b) >= dedup.JACCARD > dedup.jaccard(a, c)
     agree = (dedup.signature(a) == dedup.signature(b)).mean()
     assert agree > (dedup.signature(a) == dedup.signature(c)).mean()
@@ -192,8 +192,8 @@ def test_template_bulletins_with_other_figures_are_not_copies():
             "现有病例120例，累计报告病例3500例。各地继续做好防控工作。")
     day2 = ("卫生部门通报疫情", "卫生部门今天（3月5日）通报，3月4日新增病例9例，治愈出院41例，"
             "现有病例88例，累计报告病例3509例。各地继续做好防控工作。")
-    a = (dedup.shingles(*day1), dedup.numbers(*day1), 100)
-    b = (dedup.shingles(*day2), dedup.numbers(*day2), 101)
+    a = (dedup.bigram_codes(*day1), dedup.numbers(*day1), 100)
+    b = (dedup.bigram_codes(*day2), dedup.numbers(*day2), 101)
     assert dedup.jaccard(a[0], b[0]) > 0.5  # the template is shared …
     assert not dedup.copies_of(a, b)        # … the figures are not
     assert dedup.copies_of(a, (a[0], a[1], 110))

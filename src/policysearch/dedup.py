@@ -69,11 +69,6 @@ def bigram_codes(title: str, body: str) -> np.ndarray:
     return np.unique(first[inside] * np.uint64(0x110000) + second[inside])
 
 
-def shingles(title: str, body: str) -> set[int]:
-    """bigram_codes as a set, for exact comparisons."""
-    return set(bigram_codes(title, body).tolist())
-
-
 def signature(grams: set[int] | np.ndarray) -> np.ndarray:
     if not isinstance(grams, np.ndarray):
         grams = np.fromiter(grams, dtype=np.uint64, count=len(grams))
@@ -81,8 +76,21 @@ def signature(grams: set[int] | np.ndarray) -> np.ndarray:
     return ((np.outer(_A, x) + _B[:, None]) % np.uint64(_PRIME)).min(axis=1).astype(np.uint32)
 
 
-def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
+def jaccard(a: set | np.ndarray, b: set | np.ndarray) -> float:
+    """Jaccard of two sets, or of two sorted arrays of distinct codes (bigram_codes: as
+    arrays the bigrams of the articles compared take a seventh of the memory of sets)."""
+    if isinstance(a, np.ndarray):
+        both = np.intersect1d(a, b, assume_unique=True).size
+        either = a.size + b.size - both
+    else:
+        both, either = len(a & b), len(a | b)
+    return both / either if either else 0.0
+
+
+def features(article: dict) -> tuple:
+    """What copies_of compares of a stored article: its bigram codes, figures and day."""
+    title, body = article.get("title") or "", article.get("body") or ""
+    return bigram_codes(title, body), numbers(title, body), _day(article.get("date"))
 
 
 def group(gen: Path) -> dict[str, str]:
@@ -111,23 +119,21 @@ def group(gen: Path) -> dict[str, str]:
             docnums[aid] = docnum
         cache: dict[str, tuple] = {}
 
-        def features(aid):
+        def compared(aid):
             if aid not in cache:
-                article = reader.stored_fields(docnums[aid])["article"]
-                text = (article.get("title") or "", article.get("body") or "")
-                cache[aid] = (shingles(*text), numbers(*text), _day(article.get("date")))
+                cache[aid] = features(reader.stored_fields(docnums[aid])["article"])
             return cache[aid]
 
-        groups = _group(sigs, features)
+        groups = _group(sigs, compared)
     _write(gen / SIGNATURES, pickle.dumps(sigs, protocol=4))
     _write(gen / GROUPS, _json(groups))
     return groups
 
 
-def _group(sigs: dict, features) -> dict[str, str]:
-    """Article id -> group id of the articles whose signatures are `sigs`; `features(id)`
-    gives what copies_of compares."""
-    return _tighten(_components(_pairs(sigs, features)), features)
+def _group(sigs: dict, compared) -> dict[str, str]:
+    """Article id -> group id of the articles whose signatures are `sigs`; `compared(id)`
+    gives what copies_of compares (features)."""
+    return _tighten(_components(_pairs(sigs, compared)), compared)
 
 
 def group_across(gens: list[Path]) -> dict[str, str]:
@@ -143,19 +149,17 @@ def group_across(gens: list[Path]) -> dict[str, str]:
     searchers: dict = {}
     cache: dict[str, tuple] = {}
 
-    def features(aid):
+    def compared(aid):
         if aid not in cache:
             gen = where[aid]
             if gen not in searchers:
                 searchers[gen] = whoosh_index.open_dir(str(gen)).searcher()
             found = searchers[gen].document(id=aid) or {}
-            article = found.get("article") or {}
-            title, body = article.get("title") or "", article.get("body") or ""
-            cache[aid] = (shingles(title, body), numbers(title, body), _day(article.get("date")))
+            cache[aid] = features(found.get("article") or {})
         return cache[aid]
 
     try:
-        return _group(sigs, features)
+        return _group(sigs, compared)
     finally:
         for searcher in searchers.values():
             searcher.close()
@@ -167,7 +171,7 @@ def write_stories(index_dir: Path, generations: dict[str, str], groups: dict[str
     _write(Path(index_dir) / STORIES, _json({"generations": generations, "groups": groups}))
 
 
-def _pairs(sigs, features):
+def _pairs(sigs, compared):
     buckets: dict[tuple, list[str]] = {}
     for aid, (_, sig) in sorted(sigs.items()):   # id order: the same pairs however stored
         if sig is None:
@@ -188,7 +192,7 @@ def _pairs(sigs, features):
                 tried.add(pair)
                 if np.mean(sigs[a][1] == sigs[b][1]) < JACCARD - 0.2:  # far below: skip
                     continue
-                if copies_of(features(a), features(b)):
+                if copies_of(compared(a), compared(b)):
                     yield pair
 
 
@@ -217,7 +221,7 @@ def numbers(title: str, body: str) -> set[str]:
     return set(_DIGITS.findall(analysis.normalise(f"{title or ''}\n{body or ''}")))
 
 
-def _tighten(groups: dict[str, str], features) -> dict[str, str]:
+def _tighten(groups: dict[str, str], compared) -> dict[str, str]:
     """Groups whose every member is a copy of the group's first article: pairs chain (A like
     B, B like C), and a chain drifts from one story to another."""
     members: dict[str, list[str]] = {}
@@ -225,7 +229,7 @@ def _tighten(groups: dict[str, str], features) -> dict[str, str]:
         members.setdefault(root, []).append(aid)
     out = {}
     for root, aids in members.items():
-        kept = [a for a in aids if a == root or copies_of(features(a), features(root))]
+        kept = [a for a in aids if a == root or copies_of(compared(a), compared(root))]
         if len(kept) > 1:
             out.update({a: root for a in kept})
     return out
