@@ -361,6 +361,16 @@ def report_queries(oq: dict, rq: dict | None) -> None:
     print(line)
 
 
+def _build_both(opts, corpus: Path, tag: str, cache: Path):
+    """Build our index and (unless --no-recipe) the recipe's over `corpus`, each in its own
+    process: (our index dir, recipe's dir, our build figures, the recipe's or None)."""
+    ours_ix, recipe_ix = opts.work / f"ours-{tag}", opts.work / f"recipe-{tag}"
+    tags = opts.work / f"tags-{tag}.json"
+    ours = run_phase("ours-build", corpus, ours_ix, cache, tags)
+    recipe = None if opts.no_recipe else run_phase("recipe-build", corpus, recipe_ix, cache, tags)
+    return ours_ix, recipe_ix, ours, recipe
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--limit", type=int, default=None, help="index only the first N articles")
@@ -392,10 +402,7 @@ def main() -> None:
         tag = opts.limit or "all"
         print(f"preparing {tag} articles in {opts.work} …", file=sys.stderr)
         corpus = prepare(opts.work, opts.limit)
-        ours_ix, recipe_ix = opts.work / f"ours-{tag}", opts.work / f"recipe-{tag}"
-        tags = opts.work / f"tags-{tag}.json"
-        ours = run_phase("ours-build", corpus, ours_ix, cache, tags)
-        recipe = None if opts.no_recipe else run_phase("recipe-build", corpus, recipe_ix, cache, tags)
+        ours_ix, recipe_ix, ours, recipe = _build_both(opts, corpus, tag, cache)
         oq = run_phase("ours-query", ours_ix, cache)
         rq = None if opts.no_recipe else run_phase("recipe-query", recipe_ix, cache)
         print(f"\nmachine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
@@ -407,10 +414,7 @@ def main() -> None:
         tag = f"long-{opts.long}"
         print(f"preparing {opts.long} long articles in {opts.work} …", file=sys.stderr)
         corpus = prepare_long(opts.work, opts.long)
-        ours_ix, recipe_ix = opts.work / f"ours-{tag}", opts.work / f"recipe-{tag}"
-        tags = opts.work / f"tags-{tag}.json"
-        ours = run_phase("ours-build", corpus, ours_ix, cache, tags)
-        recipe = None if opts.no_recipe else run_phase("recipe-build", corpus, recipe_ix, cache, tags)
+        _, _, ours, recipe = _build_both(opts, corpus, tag, cache)
         print(f"\nmachine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
         print(f"long text: {_describe(corpus)}")
         report_build(ours, recipe)
