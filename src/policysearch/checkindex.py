@@ -85,9 +85,10 @@ def _open_problems(gen: Path) -> list[dict]:
     return []
 
 
-def repair(settings: Settings) -> dict:
-    """Rebuild the index (or its damaged shards) from the corpus it was built from; returns
-    the index summary. Raises RepairError when that corpus is unknown or gone."""
+def repair(settings: Settings, report: dict) -> dict:
+    """Rebuild the index (or the shards `report`, its check, finds damaged) from the corpus
+    it was built from; returns the index summary. Raises RepairError when that corpus is
+    unknown or gone."""
     shape = shards.layout(settings.index_dir)
     names = shards.shard_names(shape["count"]) if shape else []
     recorded = [index.recorded_corpus(Path(settings.index_dir) / name) for name in names] \
@@ -100,7 +101,6 @@ def repair(settings: Settings) -> dict:
         raise RepairError(f"the corpus the index was built from ({corpus}) is gone; rebuild "
                           "it with `policysearch index CORPUS --rebuild`")
     if shape:
-        damaged = [i for i, part in enumerate(check(settings.index_dir)["shards"])
-                   if part["problems"]]
+        damaged = [i for i, part in enumerate(report["shards"]) if part["problems"]]
         return shards.build(corpus, settings, repair=tuple(damaged))
     return index.update(corpus, settings, rebuild=True)

@@ -224,7 +224,7 @@ def check_cmd(index_dir, repair, as_json) -> None:
     report = checkindex.check(settings.index_dir)
     if repair and report["problems"]:
         try:
-            report["repaired"] = checkindex.repair(settings)
+            report["repaired"] = checkindex.repair(settings, report)
         except (checkindex.RepairError, index.IndexError_) as exc:
             report["repair_error"] = str(exc)
         else:

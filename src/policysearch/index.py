@@ -466,7 +466,8 @@ def read_json(path: Path, default):
         return default
 
 
-def _write_json(path: Path, data) -> None:
+def write_json(path: Path, data) -> None:
+    """Write `data` as JSON to `path` atomically (a reader sees the old file or the new)."""
     _write_text(path, json.dumps(data, ensure_ascii=False))
 
 
@@ -966,7 +967,7 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress, select, k
             _write_text(gen / RESUME, current.name if current else "")
         if fresh:
             whoosh_index.create_in(str(gen), make_schema())
-            _write_json(gen / STAMP, stamp)
+            write_json(gen / STAMP, stamp)
             old: dict[str, dict] = {}
         else:
             for name in integrity.recorded_files(current):
@@ -979,7 +980,7 @@ def _update_locked(corpus_dir, index_dir, settings, rebuild, progress, select, k
             shutil.rmtree(gen, ignore_errors=True)
             gen = current
         else:
-            _write_json(gen / MANIFEST, {"files": manifest})
+            write_json(gen / MANIFEST, {"files": manifest})
             dedup.group(gen)  # republished copies, over the whole index
             _publish(index_dir, gen, corpus_dir)
     except BaseException:
@@ -1099,7 +1100,7 @@ def _apply(corpus_dir, gen, old, fresh, settings, progress, select, keep) -> tup
         for rel in batch_files:
             manifest[rel] = {"fingerprint": fingerprints[rel],
                              "articles": reported[rel]["articles"]}
-        _write_json(gen / MANIFEST, {"files": manifest})
+        write_json(gen / MANIFEST, {"files": manifest})
 
     results = _build_segments(jobs, gen, corpus_dir, settings.workers, progress,
                               commit_batch, reported, keep)

@@ -52,7 +52,6 @@ sharded or an ordinary index directory, so the web and command-line layers need 
 from __future__ import annotations
 
 import bisect
-import json
 import shutil
 import time
 import zlib
@@ -188,10 +187,10 @@ def build(corpus_dir: Path, settings: Settings, count: int | None = None, rebuil
     parts = run(tasks) if run else [build_shard(**task) for task in tasks]
     group_stories(index_dir, count)
     if routing:
-        _write_atomic(index_dir / ROUTES, routing.document())
+        index.write_json(index_dir / ROUTES, routing.document())
     else:
         (index_dir / ROUTES).unlink(missing_ok=True)
-    _write_layout(index_dir, rule)
+    index.write_json(index_dir / SHARDS, rule)
     for name in sorted(p.name for p in index_dir.glob("shard-*")):
         if name not in shard_names(count):   # left over from an earlier shard count
             shutil.rmtree(index_dir / name, ignore_errors=True)
@@ -299,16 +298,6 @@ def group_stories(index_dir: Path, count: int) -> None:
         return
     groups = dedup.group_across([gen for gen in gens.values() if gen is not None])
     dedup.write_stories(index_dir, made_from, groups)
-
-
-def _write_layout(index_dir: Path, rule: dict) -> None:
-    _write_atomic(index_dir / SHARDS, rule)
-
-
-def _write_atomic(path: Path, data) -> None:
-    tmp = path.with_name(f"{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    tmp.replace(path)
 
 
 def add_summaries(parts: list[dict]) -> dict:
